@@ -1,0 +1,43 @@
+/**
+ * Turning verified claims into the `AccessToken` handed to route handlers.
+ */
+import type { AccessToken, Claims, ProtectedHeader, TokenType } from './types.js';
+import { parseScopes, type ScopeClaimNames } from './scopes.js';
+
+/** What is needed to describe a verified token. */
+export interface AccessTokenInput {
+  readonly token: string;
+  readonly format: AccessToken['format'];
+  readonly claims: Claims;
+  readonly header: AccessToken['header'] | ProtectedHeader;
+  readonly issuer: string;
+  readonly scopeClaims: ScopeClaimNames;
+  readonly classify: (claims: Claims) => TokenType;
+}
+
+function stringClaim(claims: Claims, name: string): string | undefined {
+  const value = claims[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Build the frozen `AccessToken`. Throws `invalid_token` when scope claims have the wrong types. */
+export function createAccessToken(input: AccessTokenInput): AccessToken {
+  const { claims } = input;
+  const exp = claims.exp;
+  // RFC 9068 §2.2 names client_id; Auth0 and Entra use azp; Okta uses cid.
+  const clientId = stringClaim(claims, 'client_id') ?? stringClaim(claims, 'azp') ?? stringClaim(claims, 'cid');
+  const subject = stringClaim(claims, 'sub');
+  const token: AccessToken = {
+    token: input.token,
+    format: input.format,
+    claims,
+    header: input.header,
+    issuer: input.issuer,
+    scopes: parseScopes(claims, input.scopeClaims),
+    type: input.classify(claims),
+    ...(subject === undefined ? {} : { subject }),
+    ...(clientId === undefined ? {} : { clientId }),
+    ...(typeof exp === 'number' ? { expiresAt: new Date(exp * 1000) } : {}),
+  };
+  return Object.freeze(token);
+}

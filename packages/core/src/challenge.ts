@@ -1,0 +1,46 @@
+/**
+ * RFC 6750 §3 `WWW-Authenticate: Bearer` challenges.
+ */
+
+/** The members a Bearer challenge may carry. */
+export interface ChallengeParameters {
+  /** Protection space (RFC 7235 §2.2). */
+  readonly realm?: string | undefined;
+  /** OAuth error code; omitted when the request carried no credentials (RFC 6750 §3.1). */
+  readonly error?: string | undefined;
+  /** Human-readable description, restricted to RFC 6750's character set. */
+  readonly errorDescription?: string | undefined;
+  /** Scopes required by the resource (RFC 6750 §3, `insufficient_scope`). */
+  readonly scope?: readonly string[] | undefined;
+}
+
+// RFC 6750 §3: error_description is %x20-21 / %x23-5B / %x5D-7E. Characters outside
+// printable ASCII (CR, LF, NUL, non-ASCII) are replaced so no header can be split.
+const OUTSIDE_PRINTABLE_ASCII = /[^\x20-\x7e]/g;
+const BACKSLASH_OR_QUOTE = /[\\"]/g;
+
+/**
+ * Quote a value as an RFC 9110 quoted-string: printable ASCII only, `\` escaped before `"`.
+ * @example quote('say "hi"') // => '"say \\"hi\\""'
+ */
+export function quote(value: string): string {
+  return `"${value.replace(OUTSIDE_PRINTABLE_ASCII, ' ').replace(BACKSLASH_OR_QUOTE, '\\$&')}"`;
+}
+
+/**
+ * Build a `WWW-Authenticate` header value for the Bearer scheme.
+ * @example formatChallenge({ realm: 'api', error: 'invalid_token', errorDescription: 'expired' })
+ * // => 'Bearer realm="api", error="invalid_token", error_description="expired"'
+ */
+export function formatChallenge(parameters: ChallengeParameters): string {
+  const parts: string[] = [];
+  if (parameters.realm !== undefined) parts.push(`realm=${quote(parameters.realm)}`);
+  if (parameters.error !== undefined) {
+    parts.push(`error=${quote(parameters.error)}`);
+    if (parameters.errorDescription) parts.push(`error_description=${quote(parameters.errorDescription)}`);
+  }
+  if (parameters.scope !== undefined && parameters.scope.length > 0) {
+    parts.push(`scope=${quote(parameters.scope.join(' '))}`);
+  }
+  return parts.length === 0 ? 'Bearer' : `Bearer ${parts.join(', ')}`;
+}

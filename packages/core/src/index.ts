@@ -1,0 +1,32 @@
+/**
+ * `@tokengate/core`: verify OAuth 2.0 bearer access tokens for a resource server.
+ * @packageDocumentation
+ */
+export { createVerifier, type Verifier } from './verifier.js';
+export type { VerifierOptions, JwksOptions, ResolvedOptions } from './options.js';
+export type { AccessToken, Claims, Clock, FetchLike, JsonValue, ProtectedHeader, RequestLike, TokenType } from './types.js';
+export { TokenGateError, isTokenGateError, ERROR_CODES, type TokenGateErrorCode, type TokenGateErrorOptions, type ErrorPresentation, type ErrorHeaders } from './errors.js';
+export { PROBLEM_CONTENT_TYPE, DEFAULT_PROBLEM_TYPE_BASE, createInstanceId, type ProblemDetails } from './problem.js';
+export { formatChallenge, quote, type ChallengeParameters } from './challenge.js';
+export { extractToken, type ExtractOptions, type TokenMethod } from './extract.js';
+export {
+  parseScopes,
+  hasAllScopes,
+  hasAnyScope,
+  missingScopes,
+  requireScopes,
+  requireAnyScope,
+  normalizeScopeList,
+  DEFAULT_SCOPE_CLAIMS,
+  type ScopeClaimNames,
+} from './scopes.js';
+export { claimEquals, claimIncludes, claimCheck, requireClaim, readClaim, type ClaimPredicate, type DescribedClaimPredicate } from './claims.js';
+export { classifyToken, requireTokenType, type TokenClassifier } from './token-type.js';
+export { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from './algorithms.js';
+export { nodeSignatureVerifier, prepareKey, type PreparedKey, type SignatureVerifier } from './signature.js';
+export { metadataUrls, type IssuerMetadata } from './discovery.js';
+export { compileRequirement, checkRequirement, type Requirement, type CompiledRequirement, type TokenRequirement } from './requirements.js';
+export { compileRoutePolicy, type RoutePolicy, type RouteRule, type RouteDecision, type RoutePolicyOptions, type UnmatchedRoutes } from './route-policy.js';
+export { optionsFromEnvironment, lazyVerifier, notConfiguredError, isVerifier, ENVIRONMENT_VARIABLES, type VerifierSource } from './environment.js';
+export { createGate, attachToken, type Gate, type GateSettings } from './gate.js';
+export { routeDeniedError } from './route-policy.js';

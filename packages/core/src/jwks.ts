@@ -1,0 +1,154 @@
+/**
+ * One issuer's signing keys. jose's remote key set does the fetching: one request in flight,
+ * a cooldown before an unknown `kid` may trigger a refetch, a timeout. On top of it: keys
+ * prepared once for `node:crypto`, the last good key set served when a refresh fails (up to a
+ * maximum stale age), a back-off after failures so an issuer outage is not hammered, and a
+ * notice when the key set changes.
+ */
+import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, type JSONWebKeySet, type JWSHeaderParameters } from 'jose';
+import { KeyObject, type webcrypto } from 'node:crypto';
+import { TokenGateError } from './errors.js';
+import { createCappedFetch, type HttpLimits } from './http.js';
+import { KeyMismatchError, prepareKey, type PreparedKey } from './signature.js';
+import type { Clock, ProtectedHeader } from './types.js';
+
+/** Settings of one issuer's key set. Durations in milliseconds. */
+export interface KeySetSettings extends HttpLimits {
+  readonly cooldownDuration: number;
+  readonly cacheMaxAge: number;
+  readonly maxStaleAge: number;
+  readonly failureBackoff: number;
+  readonly clock: Clock;
+  /** Called with the key ids of each new key set (for caches keyed by key). */
+  readonly onKeySetChange?: (kids: ReadonlySet<string>) => void;
+}
+
+type LocalSet = ReturnType<typeof createLocalJWKSet>;
+type RemoteSet = ReturnType<typeof createRemoteJWKSet>;
+type CryptoKey = webcrypto.CryptoKey;
+type KeyLookup = (header: JWSHeaderParameters) => Promise<CryptoKey>;
+const { JOSENotSupported, JWKSMultipleMatchingKeys, JWKSNoMatchingKey } = errors;
+
+/** The keys of one issuer. `getKey` resolves a prepared key or throws a `TokenGateError`. */
+export class IssuerKeySet {
+  readonly #settings: KeySetSettings;
+  readonly #resolveJwksUri: () => Promise<string>;
+  readonly #prepared = new Map<string, PreparedKey>();
+  #remote: RemoteSet | undefined;
+  #fetchedGeneration = 0;
+  #appliedGeneration = 0;
+  #lastGood: { readonly local: LocalSet; readonly at: number } | undefined;
+  #failedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(resolveJwksUri: () => Promise<string>, settings: KeySetSettings) {
+    this.#resolveJwksUri = resolveJwksUri;
+    this.#settings = settings;
+  }
+
+  /** The prepared key for this header when it is already known and the key set is fresh; no I/O. */
+  cachedKey(header: ProtectedHeader): PreparedKey | undefined {
+    if (this.#remote === undefined || !this.#remote.fresh) return undefined;
+    return this.#prepared.get(lookupKey(header));
+  }
+
+  /** Find the key for a token header, fetching the key set when needed. */
+  async getKey(header: ProtectedHeader): Promise<PreparedKey> {
+    const cached = this.cachedKey(header);
+    if (cached) return cached;
+    if (this.#inBackoff()) return this.#fromLastGood(header, undefined);
+    let cryptoKey: CryptoKey;
+    try {
+      const remote = this.#remote ?? (await this.#createRemote());
+      cryptoKey = await (remote as unknown as KeyLookup)(header as JWSHeaderParameters);
+    } catch (error) {
+      if (isKeySelectionError(error)) throw keySelectionError(error);
+      this.#failedAt = this.#settings.clock();
+      return this.#fromLastGood(header, error);
+    }
+    this.#applyNewKeySet();
+    return this.#remember(header, cryptoKey);
+  }
+
+  async #createRemote(): Promise<RemoteSet> {
+    const jwksUri = await this.#resolveJwksUri();
+    this.#remote ??= createRemoteJWKSet(new URL(jwksUri), {
+      timeoutDuration: this.#settings.timeoutDuration,
+      cooldownDuration: this.#settings.cooldownDuration,
+      cacheMaxAge: this.#settings.cacheMaxAge,
+      [customFetch]: createCappedFetch(this.#settings, () => {
+        this.#fetchedGeneration += 1;
+      }),
+    });
+    return this.#remote;
+  }
+
+  #inBackoff(): boolean {
+    return this.#settings.clock() < this.#failedAt + this.#settings.failureBackoff;
+  }
+
+  /** After a successful lookup: if jose took a new key set, forget prepared keys and keep it as last good. */
+  #applyNewKeySet(): void {
+    if (this.#fetchedGeneration === this.#appliedGeneration || this.#remote === undefined) return;
+    this.#appliedGeneration = this.#fetchedGeneration;
+    const jwks = this.#remote.jwks();
+    if (!jwks) return;
+    this.#prepared.clear();
+    this.#lastGood = { local: createLocalJWKSet(jwks), at: this.#settings.clock() };
+    this.#settings.onKeySetChange?.(keyIds(jwks));
+  }
+
+  #remember(header: ProtectedHeader, cryptoKey: CryptoKey): PreparedKey {
+    let prepared: PreparedKey;
+    try {
+      prepared = prepareKey(header.alg, header.kid, KeyObject.from(cryptoKey));
+    } catch (error) {
+      if (error instanceof KeyMismatchError) throw new TokenGateError('invalid_token', 'The issuer key does not fit the token algorithm', { cause: error });
+      throw error;
+    }
+    this.#prepared.set(lookupKey(header), prepared);
+    return prepared;
+  }
+
+  async #fromLastGood(header: ProtectedHeader, cause: unknown): Promise<PreparedKey> {
+    const lastGood = this.#lastGood;
+    if (lastGood === undefined || this.#settings.clock() - lastGood.at > this.#settings.maxStaleAge) throw this.#unavailable(cause);
+    const known = this.#prepared.get(lookupKey(header));
+    if (known) return known;
+    try {
+      return this.#remember(header, await (lastGood.local as unknown as KeyLookup)(header as JWSHeaderParameters));
+    } catch (error) {
+      // An unknown kid while the issuer cannot be reached may be a key we have not seen yet.
+      if (error instanceof JWKSNoMatchingKey) throw this.#unavailable(cause);
+      if (isKeySelectionError(error)) throw keySelectionError(error);
+      throw error;
+    }
+  }
+
+  #unavailable(cause: unknown): TokenGateError {
+    const remaining = this.#failedAt + this.#settings.failureBackoff - this.#settings.clock();
+    return new TokenGateError('temporarily_unavailable', "The token issuer's signing keys cannot be fetched right now", {
+      cause,
+      retryAfter: Math.max(1, Math.ceil(remaining / 1000)),
+    });
+  }
+}
+
+function lookupKey(header: ProtectedHeader): string {
+  return header.kid === undefined ? header.alg : `${header.alg}\u0000${header.kid}`;
+}
+
+function keyIds(jwks: JSONWebKeySet): Set<string> {
+  const kids = new Set<string>();
+  for (const key of jwks.keys) if (typeof key.kid === 'string') kids.add(key.kid);
+  return kids;
+}
+
+function isKeySelectionError(error: unknown): boolean {
+  return error instanceof JWKSNoMatchingKey || error instanceof JWKSMultipleMatchingKeys || error instanceof JOSENotSupported;
+}
+
+function keySelectionError(error: unknown): TokenGateError {
+  if (error instanceof JWKSMultipleMatchingKeys) return new TokenGateError('invalid_token', 'Several issuer keys match the token; it needs a "kid"', { cause: error });
+  if (error instanceof JOSENotSupported) return new TokenGateError('invalid_token', 'The issuer keys do not support the token algorithm', { cause: error });
+  return new TokenGateError('invalid_token', 'No issuer key matches the token "kid"', { cause: error });
+}

@@ -1,0 +1,78 @@
+/**
+ * Signing keys for every accepted issuer (multi-tenant), each issuer's key set and metadata held
+ * in a bounded LRU cache. Discovery runs once per issuer, shared by concurrent requests.
+ */
+import { LRUCache } from 'lru-cache';
+import { discoverMetadata, type IssuerMetadata } from './discovery.js';
+import { IssuerKeySet, type KeySetSettings } from './jwks.js';
+import type { PreparedKey } from './signature.js';
+import type { ProtectedHeader } from './types.js';
+
+/** Settings of the store: those of each key set, plus the cache bound and an optional fixed JWKS URL. */
+export interface KeyStoreSettings extends Omit<KeySetSettings, 'onKeySetChange'> {
+  readonly maxIssuers: number;
+  /** Used instead of discovery (single-issuer configurations). */
+  readonly jwksUri: string | undefined;
+  /** Called with the issuer and the key ids of each new key set. */
+  readonly onKeySetChange?: (issuer: string, kids: ReadonlySet<string>) => void;
+}
+
+interface IssuerEntry {
+  readonly keys: IssuerKeySet;
+  metadata: Promise<IssuerMetadata> | undefined;
+}
+
+/** Keys and metadata of many issuers. */
+export class KeyStore {
+  readonly #settings: KeyStoreSettings;
+  readonly #issuers: LRUCache<string, IssuerEntry>;
+
+  constructor(settings: KeyStoreSettings) {
+    this.#settings = settings;
+    this.#issuers = new LRUCache<string, IssuerEntry>({ max: settings.maxIssuers });
+  }
+
+  /** A key already prepared for this issuer and header, without I/O; undefined when a lookup is needed. */
+  cachedKey(issuer: string, header: ProtectedHeader): PreparedKey | undefined {
+    return this.#issuers.get(issuer)?.keys.cachedKey(header);
+  }
+
+  /** The key for this issuer and header. Throws `TokenGateError` (invalid_token or temporarily_unavailable). */
+  getKey(issuer: string, header: ProtectedHeader): Promise<PreparedKey> {
+    return this.#entry(issuer).keys.getKey(header);
+  }
+
+  /** The issuer's metadata (RFC 8414 / OIDC Discovery), fetched once and shared; retried after a failure. */
+  metadata(issuer: string): Promise<IssuerMetadata> {
+    const entry = this.#entry(issuer);
+    if (entry.metadata === undefined) {
+      const pending = discoverMetadata(issuer, this.#settings);
+      entry.metadata = pending;
+      pending.catch(() => {
+        if (entry.metadata === pending) entry.metadata = undefined;
+      });
+    }
+    return entry.metadata;
+  }
+
+  #entry(issuer: string): IssuerEntry {
+    let entry = this.#issuers.get(issuer);
+    if (entry === undefined) {
+      const settings = this.#settings;
+      const keys = new IssuerKeySet(() => this.#jwksUri(issuer), {
+        ...settings,
+        onKeySetChange: settings.onKeySetChange && ((kids) => settings.onKeySetChange?.(issuer, kids)),
+      });
+      entry = { keys, metadata: undefined };
+      this.#issuers.set(issuer, entry);
+    }
+    return entry;
+  }
+
+  async #jwksUri(issuer: string): Promise<string> {
+    if (this.#settings.jwksUri !== undefined) return this.#settings.jwksUri;
+    const metadata = await this.metadata(issuer);
+    if (metadata.jwks_uri === undefined) throw new Error('The issuer metadata has no jwks_uri');
+    return metadata.jwks_uri;
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * `createVerifier` options: validated once, defaults applied, frozen. Never mutates the input.
+ */
+import type { Claims, Clock, FetchLike, TokenType } from './types.js';
+import type { TokenGateError } from './errors.js';
+import type { ProblemDetails } from './problem.js';
+import type { TokenMethod } from './extract.js';
+import type { ScopeClaimNames } from './scopes.js';
+import type { SignatureVerifier } from './signature.js';
+import { DEFAULT_PROBLEM_TYPE_BASE } from './problem.js';
+import { DEFAULT_SCOPE_CLAIMS } from './scopes.js';
+import { classifyToken } from './token-type.js';
+import { nodeSignatureVerifier } from './signature.js';
+import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, isSupportedAlgorithm } from './algorithms.js';
+
+/** How the issuer's signing keys are fetched and cached. All durations in milliseconds. */
+export interface JwksOptions {
+  /** Abort a JWKS or discovery request after this long. Default 5000. */
+  readonly timeoutDuration?: number;
+  /** After a fetch, an unknown `kid` triggers no refetch for this long. Default 30000. */
+  readonly cooldownDuration?: number;
+  /** Keys are refreshed after this long. Default 600000 (10 min). */
+  readonly cacheMaxAge?: number;
+  /** When a refresh fails, the last good keys keep serving for this long after they were fetched. Default 86400000 (24 h). */
+  readonly maxStaleAge?: number;
+  /** After a failed fetch, no new fetch for this long; also the 503's `Retry-After`. Default 5000. */
+  readonly failureBackoff?: number;
+  /** Largest JWKS or metadata response accepted, in bytes. Default 1048576 (1 MiB). */
+  readonly maxResponseBytes?: number;
+  /** How many issuers' key sets are kept (multi-tenant). Default 100. */
+  readonly maxIssuers?: number;
+}
+
+/** Options of `createVerifier`. */
+export interface VerifierOptions {
+  /** Accepted `iss` value(s), matched exactly. `https:` unless loopback or `dangerouslyAllowHttpIssuer`. */
+  readonly issuer: string | readonly string[];
+  /** The token's `aud` must contain one of these. */
+  readonly audience: string | readonly string[];
+  /** JWKS URL; when absent it is discovered from the issuer's metadata (RFC 8414, then OIDC). Single issuer only. */
+  readonly jwksUri?: string;
+  /** Allowed JWS algorithms. Default RS/PS/ES 256–512 and EdDSA. `none` is never allowed. */
+  readonly algorithms?: readonly string[];
+  /** Shared secret enabling HS256/384/512 (never through a JWKS). Only when you really use HMAC tokens. */
+  readonly secret?: string | Uint8Array;
+  /** Seconds of leeway for `exp`, `nbf` and `iat`. Default 5. */
+  readonly clockTolerance?: number;
+  /** Maximum age in seconds since `iat` (which then becomes required). Default none. */
+  readonly maxTokenAge?: number;
+  /** Apply the RFC 9068 profile: `typ` must be `at+jwt` and iss, exp, aud, sub, client_id, iat, jti are required. Default false. */
+  readonly strict?: boolean;
+  /** Header parameters this server understands in `crit` (RFC 7515 §4.1.11). Default none. */
+  readonly criticalHeaders?: readonly string[];
+  /** Names of the scope claims. Default `scope`, `scp`, `permissions`. */
+  readonly scopeClaims?: Partial<ScopeClaimNames>;
+  /** Decide user vs client; default `classifyToken`. */
+  readonly classify?: (claims: Claims) => TokenType;
+  /** Where tokens may come from (RFC 6750 §2). Default `['header']`. */
+  readonly tokenMethods?: readonly TokenMethod[];
+  /** Longest token accepted, in characters. Default 8192. */
+  readonly maxTokenLength?: number;
+  /** The challenge's `realm`. Default `api`. */
+  readonly realm?: string;
+  /** Base URI of problem `type` values. Default `https://tokengate.dev/problems/`. */
+  readonly problemTypeBase?: string;
+  /** Called once for each failure, e.g. to log it with its `instance` id. Errors it throws are ignored. */
+  readonly onError?: (error: TokenGateError, problem: ProblemDetails) => void;
+  /** JWKS fetching and caching. */
+  readonly jwks?: JwksOptions;
+  /** `fetch` used for discovery and JWKS. Default the global `fetch`. */
+  readonly fetch?: FetchLike;
+  /** Current time in ms; for tests. Default `Date.now`. */
+  readonly clock?: Clock;
+  /** The signature step; default Node's `crypto.verify` on keys prepared once. */
+  readonly signatureVerifier?: SignatureVerifier;
+  /** Accept `http:` issuers that are not loopback. Never in production. */
+  readonly dangerouslyAllowHttpIssuer?: boolean;
+}
+
+/** Options after validation and defaults. */
+export interface ResolvedOptions {
+  readonly issuers: readonly string[];
+  readonly audiences: readonly string[];
+  readonly jwksUri: string | undefined;
+  readonly algorithms: ReadonlySet<string>;
+  readonly secret: Uint8Array | undefined;
+  readonly clockTolerance: number;
+  readonly maxTokenAge: number | undefined;
+  readonly strict: boolean;
+  readonly criticalHeaders: ReadonlySet<string>;
+  readonly scopeClaims: ScopeClaimNames;
+  readonly classify: (claims: Claims) => TokenType;
+  readonly tokenMethods: ReadonlySet<TokenMethod>;
+  readonly maxTokenLength: number;
+  readonly realm: string;
+  readonly problemTypeBase: string;
+  readonly onError: ((error: TokenGateError, problem: ProblemDetails) => void) | undefined;
+  readonly jwks: Required<JwksOptions>;
+  readonly fetch: FetchLike;
+  readonly clock: Clock;
+  readonly signatureVerifier: SignatureVerifier;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const TOKEN_METHODS: readonly TokenMethod[] = ['header', 'query', 'body'];
+
+function fail(option: string, rule: string): never {
+  throw new TypeError(`"${option}" option ${rule}`);
+}
+
+function stringList(value: unknown, option: string): string[] {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0) fail(option, 'must be a non-empty string or array of strings');
+  for (const item of list) if (typeof item !== 'string' || item === '') fail(option, 'must contain only non-empty strings');
+  return [...new Set(list as string[])];
+}
+
+function nonNegative(value: unknown, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(option, 'must be a non-negative number');
+  return value;
+}
+
+function checkIssuerUrl(issuer: string, allowHttp: boolean): void {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    fail('issuer', `must be an absolute URL (got ${JSON.stringify(issuer)})`);
+  }
+  if (url.protocol === 'https:') return;
+  if (url.protocol === 'http:' && (allowHttp || LOOPBACK_HOSTS.has(url.hostname))) return;
+  fail('issuer', `must use https: (${JSON.stringify(issuer)}); http: is accepted only for loopback hosts or with "dangerouslyAllowHttpIssuer"`);
+}
+
+function resolveAlgorithms(options: VerifierOptions, secret: Uint8Array | undefined): Set<string> {
+  const requested = options.algorithms === undefined ? [...ASYMMETRIC_ALGORITHMS, ...(secret ? HMAC_ALGORITHMS : [])] : options.algorithms;
+  if (!Array.isArray(requested) || requested.length === 0) fail('algorithms', 'must be a non-empty array');
+  for (const alg of requested) {
+    if (typeof alg !== 'string' || !isSupportedAlgorithm(alg)) fail('algorithms', `contains an unsupported algorithm: ${JSON.stringify(alg)}`);
+    if (HMAC_ALGORITHMS.includes(alg) && !secret) fail('algorithms', `lists ${alg}, which needs the "secret" option`);
+  }
+  return new Set(requested);
+}
+
+function resolveSecret(secret: VerifierOptions['secret']): Uint8Array | undefined {
+  if (secret === undefined) return undefined;
+  const bytes = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
+  if (!(bytes instanceof Uint8Array) || bytes.length < 32) fail('secret', 'must be a string or Uint8Array of at least 32 bytes');
+  return bytes;
+}
+
+function resolveJwks(jwks: JwksOptions = {}): Required<JwksOptions> {
+  const timeoutDuration = nonNegative(jwks.timeoutDuration, 'jwks.timeoutDuration', 5_000);
+  return {
+    timeoutDuration: Math.round(timeoutDuration),
+    cooldownDuration: nonNegative(jwks.cooldownDuration, 'jwks.cooldownDuration', 30_000),
+    cacheMaxAge: nonNegative(jwks.cacheMaxAge, 'jwks.cacheMaxAge', 600_000),
+    maxStaleAge: nonNegative(jwks.maxStaleAge, 'jwks.maxStaleAge', 86_400_000),
+    failureBackoff: nonNegative(jwks.failureBackoff, 'jwks.failureBackoff', 5_000),
+    maxResponseBytes: nonNegative(jwks.maxResponseBytes, 'jwks.maxResponseBytes', 1_048_576),
+    maxIssuers: Math.max(1, Math.floor(nonNegative(jwks.maxIssuers, 'jwks.maxIssuers', 100))),
+  };
+}
+
+function resolveMethods(methods: unknown): Set<TokenMethod> {
+  if (methods === undefined) return new Set(['header']);
+  if (!Array.isArray(methods) || methods.length === 0) fail('tokenMethods', 'must be a non-empty array');
+  for (const method of methods) if (!TOKEN_METHODS.includes(method)) fail('tokenMethods', `contains an unknown method: ${JSON.stringify(method)}`);
+  return new Set(methods as TokenMethod[]);
+}
+
+function optionalFunction<T>(value: T | undefined, option: string): T | undefined {
+  if (value !== undefined && typeof value !== 'function') fail(option, 'must be a function');
+  return value;
+}
+
+/** Validate options and apply defaults; throws `TypeError` naming the offending option. */
+export function resolveOptions(options: VerifierOptions): ResolvedOptions {
+  if (options === null || typeof options !== 'object') throw new TypeError('createVerifier() needs an options object with "issuer" and "audience"');
+  if (options.issuer === undefined) fail('issuer', 'is required (the token issuer URL, e.g. https://auth.example.com/)');
+  if (options.audience === undefined) fail('audience', 'is required (the identifier of this API)');
+  const issuers = stringList(options.issuer, 'issuer');
+  for (const issuer of issuers) checkIssuerUrl(issuer, options.dangerouslyAllowHttpIssuer === true);
+  if (options.jwksUri !== undefined) {
+    if (issuers.length > 1) fail('jwksUri', 'can be used with a single issuer only; several issuers are discovered one by one');
+    if (typeof options.jwksUri !== 'string' || !URL.canParse(options.jwksUri)) fail('jwksUri', 'must be an absolute URL');
+  }
+  const secret = resolveSecret(options.secret);
+  const maxTokenAge = options.maxTokenAge === undefined ? undefined : nonNegative(options.maxTokenAge, 'maxTokenAge', 0);
+  return Object.freeze({
+    issuers: Object.freeze(issuers),
+    audiences: Object.freeze(stringList(options.audience, 'audience')),
+    jwksUri: options.jwksUri,
+    algorithms: resolveAlgorithms(options, secret),
+    secret,
+    clockTolerance: nonNegative(options.clockTolerance, 'clockTolerance', 5),
+    maxTokenAge,
+    strict: options.strict === true,
+    criticalHeaders: new Set(options.criticalHeaders === undefined ? [] : stringList(options.criticalHeaders, 'criticalHeaders')),
+    scopeClaims: Object.freeze({ ...DEFAULT_SCOPE_CLAIMS, ...options.scopeClaims }),
+    classify: optionalFunction(options.classify, 'classify') ?? classifyToken,
+    tokenMethods: resolveMethods(options.tokenMethods),
+    maxTokenLength: Math.floor(nonNegative(options.maxTokenLength, 'maxTokenLength', 8192)),
+    realm: typeof options.realm === 'string' ? options.realm : 'api',
+    problemTypeBase: typeof options.problemTypeBase === 'string' ? options.problemTypeBase : DEFAULT_PROBLEM_TYPE_BASE,
+    onError: optionalFunction(options.onError, 'onError'),
+    jwks: Object.freeze(resolveJwks(options.jwks)),
+    fetch: optionalFunction(options.fetch, 'fetch') ?? ((input: string | URL, init?: RequestInit) => fetch(input, init)),
+    clock: optionalFunction(options.clock, 'clock') ?? Date.now,
+    signatureVerifier: optionalFunction(options.signatureVerifier, 'signatureVerifier') ?? nodeSignatureVerifier,
+  });
+}

@@ -1,0 +1,62 @@
+/**
+ * What a route asks of a token (its type, scopes and claims), checked by one function that every
+ * adapter's guards and route policies share.
+ */
+import { requireClaim, type ClaimPredicate } from './claims.js';
+import { normalizeScopeList, requireAnyScope, requireScopes } from './scopes.js';
+import { requireTokenType } from './token-type.js';
+import type { AccessToken, TokenType } from './types.js';
+
+/** Which token types a route accepts. */
+export type TokenRequirement = 'any' | TokenType;
+
+/** What a route requires of an authenticated token. */
+export interface Requirement {
+  /** `user`, `client` or `any` (default). */
+  readonly token?: TokenRequirement;
+  /** Every one of these scopes. */
+  readonly scopes?: string | readonly string[];
+  /** At least one of these scopes. */
+  readonly anyScopes?: string | readonly string[];
+  /** Claim predicates (`claimEquals`, `claimIncludes`, `claimCheck`); each must hold. */
+  readonly claims?: readonly ClaimPredicate[];
+}
+
+/** A requirement normalised once, for checks on the hot path. */
+export interface CompiledRequirement {
+  readonly token: TokenRequirement;
+  readonly scopes: readonly string[];
+  readonly anyScopes: readonly string[];
+  readonly claims: readonly ClaimPredicate[];
+}
+
+const TOKEN_REQUIREMENTS: readonly TokenRequirement[] = ['any', 'user', 'client'];
+
+/**
+ * Validate and normalise a requirement. Throws `TypeError` for a bad one (at start-up).
+ * @example compileRequirement({ token: 'user', scopes: 'read:font:data create:webfonts:kit' })
+ */
+export function compileRequirement(requirement: Requirement = {}): CompiledRequirement {
+  const token = requirement.token ?? 'any';
+  if (!TOKEN_REQUIREMENTS.includes(token)) throw new TypeError(`"token" must be 'any', 'user' or 'client' (got ${JSON.stringify(token)})`);
+  const claims = requirement.claims ?? [];
+  if (!Array.isArray(claims) || claims.some((claim) => typeof claim !== 'function')) throw new TypeError('"claims" must be an array of claim predicates');
+  return Object.freeze({
+    token,
+    scopes: Object.freeze(requirement.scopes === undefined ? [] : normalizeScopeList(requirement.scopes)),
+    anyScopes: Object.freeze(requirement.anyScopes === undefined ? [] : normalizeScopeList(requirement.anyScopes)),
+    claims: Object.freeze([...claims]),
+  });
+}
+
+/**
+ * Check a verified token against a compiled requirement: token type first (403
+ * `invalid_token_type`), then scopes (403 `insufficient_scope`), then claims (401 `invalid_token`).
+ * @example checkRequirement(token, compileRequirement({ token: 'user' }))
+ */
+export function checkRequirement(token: AccessToken, requirement: CompiledRequirement): void {
+  if (requirement.token !== 'any') requireTokenType(token, requirement.token);
+  if (requirement.scopes.length > 0) requireScopes(token, requirement.scopes);
+  if (requirement.anyScopes.length > 0) requireAnyScope(token, requirement.anyScopes);
+  for (const predicate of requirement.claims) requireClaim(token, predicate);
+}

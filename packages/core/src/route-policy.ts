@@ -1,0 +1,116 @@
+/**
+ * Gateway-style route policies: one declarative table of path patterns (with optional methods)
+ * to requirements, first match wins, like per-route token-type buckets at an API gateway.
+ */
+import { TokenGateError } from './errors.js';
+import { compileRequirement, type CompiledRequirement, type Requirement } from './requirements.js';
+
+/** One row of a route policy. */
+export interface RouteRule extends Requirement {
+  /**
+   * Path pattern: literal segments, `:name` for one segment, `*` for any rest of the path.
+   * `/v1/file/*` matches `/v1/file` and everything below it; `/v1/publisher/jobs*` matches
+   * `/v1/publisher/jobs`, `/v1/publisher/jobs/42` and `/v1/publisher/jobs-archive`.
+   */
+  readonly path: string;
+  /** HTTP methods this row applies to (any when absent). */
+  readonly methods?: readonly string[];
+  /** `true` for routes that need no token at all (health checks, docs). */
+  readonly public?: boolean;
+}
+
+/** What happens to a request no rule matches. */
+export type UnmatchedRoutes = 'deny' | 'authenticate' | 'public';
+
+/** Options of `compileRoutePolicy`. */
+export interface RoutePolicyOptions {
+  /** `deny` (default): 403 `access_denied`; `authenticate`: any valid token; `public`: no token needed. */
+  readonly unmatched?: UnmatchedRoutes;
+}
+
+/** The outcome of matching a request. */
+export type RouteDecision =
+  | { readonly kind: 'deny' }
+  | { readonly kind: 'public' }
+  | { readonly kind: 'protected'; readonly requirement: CompiledRequirement; readonly rule: RouteRule | undefined };
+
+interface CompiledRule {
+  readonly pattern: RegExp;
+  readonly methods: ReadonlySet<string> | undefined;
+  readonly decision: RouteDecision;
+}
+
+/** A compiled route policy. */
+export interface RoutePolicy {
+  /** The decision for a request, by method and path (query string ignored). */
+  match(method: string, path: string): RouteDecision;
+  /** The rows, as given. */
+  readonly rules: readonly RouteRule[];
+}
+
+const SPECIAL = /[.+?^${}()|[\]\\]/g;
+const UNMATCHED: readonly UnmatchedRoutes[] = ['deny', 'authenticate', 'public'];
+
+function compilePattern(path: string): RegExp {
+  if (typeof path !== 'string' || !path.startsWith('/')) throw new TypeError(`Route pattern must start with "/" (got ${JSON.stringify(path)})`);
+  let source = '';
+  const trailingSegmentWildcard = path.endsWith('/*');
+  const body = trailingSegmentWildcard ? path.slice(0, -2) : path;
+  for (const segment of body.split('/').slice(1)) {
+    source += '/';
+    source += segment.startsWith(':') ? '[^/]+' : segment.replace(SPECIAL, '\\$&').replace(/\*/g, '.*');
+  }
+  // `/x/*` covers `/x` itself and everything below it.
+  if (trailingSegmentWildcard) source += '(?:/.*)?';
+  // `s`: a wildcard covers every character of the rest of the path, line terminators included.
+  return new RegExp(`^${source || '/'}/?$`, 's');
+}
+
+function compileRule(rule: RouteRule): CompiledRule {
+  const methods = rule.methods === undefined ? undefined : new Set(rule.methods.map((method) => method.toUpperCase()));
+  // A HEAD request is a GET without a body (RFC 9110 §9.3.2): it follows the GET rows.
+  if (methods?.has('GET')) methods.add('HEAD');
+  const decision: RouteDecision = rule.public === true ? { kind: 'public' } : { kind: 'protected', requirement: compileRequirement(rule), rule };
+  return { pattern: compilePattern(rule.path), methods, decision };
+}
+
+function stripQuery(path: string): string {
+  const query = path.indexOf('?');
+  return query < 0 ? path : path.slice(0, query);
+}
+
+/**
+ * Compile a route policy once, at start-up (bad rows throw `TypeError`).
+ * @example
+ * const policy = compileRoutePolicy([
+ *   { path: '/v1/file/*', token: 'user' },
+ *   { path: '/v1/publisher/jobs*', token: 'any' },
+ *   { path: '/v1/fonts/:id', methods: ['GET'], scopes: ['read:font:data'] },
+ * ]);
+ * policy.match('GET', '/v1/file/templates'); // { kind: 'protected', requirement: { token: 'user', … } }
+ */
+export function compileRoutePolicy(rules: readonly RouteRule[], options: RoutePolicyOptions = {}): RoutePolicy {
+  if (!Array.isArray(rules)) throw new TypeError('A route policy is an array of rules');
+  const compiled = rules.map(compileRule);
+  const unmatched = options.unmatched ?? 'deny';
+  if (!UNMATCHED.includes(unmatched)) throw new TypeError(`"unmatched" must be 'deny', 'authenticate' or 'public' (got ${JSON.stringify(unmatched)})`);
+  const fallback: RouteDecision =
+    unmatched === 'deny' ? { kind: 'deny' } : unmatched === 'public' ? { kind: 'public' } : { kind: 'protected', requirement: compileRequirement(), rule: undefined };
+  return Object.freeze({
+    rules: Object.freeze([...rules]),
+    match(method: string, path: string): RouteDecision {
+      const pathname = stripQuery(path);
+      const upper = method.toUpperCase();
+      for (const rule of compiled) {
+        if (rule.methods !== undefined && !rule.methods.has(upper)) continue;
+        if (rule.pattern.test(pathname)) return rule.decision;
+      }
+      return fallback;
+    },
+  });
+}
+
+/** The 403 for a request that no rule allows (`unmatched: 'deny'`). */
+export function routeDeniedError(): TokenGateError {
+  return new TokenGateError('access_denied', 'No route policy rule allows this request');
+}

@@ -1,0 +1,133 @@
+/**
+ * `createVerifier`: wires extraction, JWS decoding, header rules, keys, the signature step and
+ * claim rules into `verify` and `authenticate`.
+ */
+import { createAccessToken } from './access-token.js';
+import { HMAC_ALGORITHMS } from './algorithms.js';
+import { TokenGateError, type ErrorPresentation } from './errors.js';
+import { extractToken } from './extract.js';
+import { checkHeader, decodeJws, type HeaderPolicy } from './jws.js';
+import { acceptedIssuer, checkClaims, type ClaimPolicy } from './jwt-claims.js';
+import { KeyStore } from './key-store.js';
+import { resolveOptions, type ResolvedOptions, type VerifierOptions } from './options.js';
+import { prepareKey, type PreparedKey } from './signature.js';
+import type { AccessToken, RequestLike } from './types.js';
+
+/** Verifies bearer access tokens. Create one per API (it holds the key caches) and share it. */
+export interface Verifier {
+  /** Verify a raw access token. Rejects with a `TokenGateError`. */
+  verify(token: string): Promise<AccessToken>;
+  /** Extract the token from a request (RFC 6750 §2) and verify it. Rejects with a `TokenGateError`. */
+  authenticate(request: RequestLike): Promise<AccessToken>;
+  /**
+   * Like `authenticate`, but a request that carries no credentials at all resolves `undefined`
+   * (and is not reported to `onError`); a bad token still rejects.
+   */
+  authenticateOptional(request: RequestLike): Promise<AccessToken | undefined>;
+  /**
+   * Turn any failure into a `TokenGateError` rendered with this verifier's realm and problem
+   * base, and report it to `onError` once. Adapters use it for guard failures.
+   */
+  fail(error: unknown): TokenGateError;
+  /** The validated options. */
+  readonly options: ResolvedOptions;
+}
+
+function hmacKeys(options: ResolvedOptions): Map<string, PreparedKey> {
+  const keys = new Map<string, PreparedKey>();
+  if (options.secret === undefined) return keys;
+  for (const alg of HMAC_ALGORITHMS) if (options.algorithms.has(alg)) keys.set(alg, prepareKey(alg, undefined, options.secret));
+  return keys;
+}
+
+/**
+ * Create a verifier. Options are validated now; a bad option throws a `TypeError` naming it.
+ * @example
+ * const verifier = createVerifier({ issuer: 'https://auth.example.com/', audience: 'https://api.example.com' });
+ * const token = await verifier.authenticate({ headers: req.headers });
+ * console.log(token.type, token.subject, token.scopes);
+ */
+export function createVerifier(input: VerifierOptions): Verifier {
+  const options = resolveOptions(input);
+  const presentation: ErrorPresentation = { realm: options.realm, problemTypeBase: options.problemTypeBase };
+  const headerPolicy: HeaderPolicy = options;
+  const claimPolicy: ClaimPolicy = {
+    issuers: options.issuers,
+    audiences: options.audiences,
+    clockTolerance: options.clockTolerance,
+    maxTokenAge: options.maxTokenAge,
+    strict: options.strict,
+  };
+  const secrets = hmacKeys(options);
+  const store = new KeyStore({ ...options.jwks, fetch: options.fetch, clock: options.clock, jwksUri: options.jwksUri });
+  const reported = new WeakSet<TokenGateError>();
+  const extractOptions = { methods: options.tokenMethods, maxTokenLength: options.maxTokenLength };
+
+  function fail(error: unknown): TokenGateError {
+    const failure = error instanceof TokenGateError ? error : new TokenGateError('invalid_token', 'The access token could not be verified', { cause: error });
+    if (reported.has(failure)) return failure;
+    reported.add(failure);
+    failure.present(presentation);
+    if (options.onError) {
+      try {
+        options.onError(failure, failure.toProblem());
+      } catch {
+        // A failing logger must not change the response.
+      }
+    }
+    return failure;
+  }
+
+  async function verifyJwt(token: string): Promise<AccessToken> {
+    if (typeof token !== 'string' || token === '') throw new TokenGateError('invalid_request', 'No access token was given');
+    if (token.length > options.maxTokenLength) throw new TokenGateError('invalid_token', 'Access token is too large');
+    const { header, payload, signingInput, signature } = decodeJws(token);
+    checkHeader(header, headerPolicy);
+    const issuer = acceptedIssuer(payload, options.issuers);
+    const key = secrets.get(header.alg) ?? store.cachedKey(issuer, header) ?? (await store.getKey(issuer, header));
+    if (!safeVerify(options, key, signingInput, signature)) throw new TokenGateError('invalid_token', 'The token signature is invalid');
+    checkClaims(payload, claimPolicy, options.clock() / 1000);
+    return createAccessToken({ token, format: 'jwt', claims: payload, header, issuer, scopeClaims: options.scopeClaims, classify: options.classify });
+  }
+
+  return Object.freeze({
+    options,
+    fail,
+    async verify(token: string) {
+      try {
+        return await verifyJwt(token);
+      } catch (error) {
+        throw fail(error);
+      }
+    },
+    async authenticate(request: RequestLike) {
+      try {
+        return await verifyJwt(extractToken(request, extractOptions));
+      } catch (error) {
+        throw fail(error);
+      }
+    },
+    async authenticateOptional(request: RequestLike) {
+      let token: string;
+      try {
+        token = extractToken(request, extractOptions);
+      } catch (error) {
+        if (error instanceof TokenGateError && error.code === 'missing_token') return undefined;
+        throw fail(error);
+      }
+      try {
+        return await verifyJwt(token);
+      } catch (error) {
+        throw fail(error);
+      }
+    },
+  });
+}
+
+function safeVerify(options: ResolvedOptions, key: PreparedKey, signingInput: Buffer, signature: Buffer): boolean {
+  try {
+    return options.signatureVerifier(key, signingInput, signature) === true;
+  } catch {
+    return false;
+  }
+}

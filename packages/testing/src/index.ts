@@ -1,0 +1,13 @@
+export { createTestIssuer } from './issuer.js';
+export type { RotateKeysOptions, TestIssuer, TestIssuerOptions } from './issuer-types.js';
+export type { MintClientOptions, MintCommon, MintOptions, MintUserOptions, ScopeClaim } from './mint-options.js';
+export type { FaultSwitches } from './faults.js';
+export type { FetchCounts } from './counts.js';
+export type { SigningAlgorithm } from './algorithms.js';
+export { SIGNING_ALGORITHMS } from './algorithms.js';
+export type { DiscoveryMode, AuthorizationServerMetadata } from './metadata.js';
+export type { PublicJwk } from './keys.js';
+export type { ForeignKey, ForeignKeyOptions } from './foreign-key.js';
+export { createForeignKey } from './foreign-key.js';
+export type { JsonObject } from './jws.js';
+export { mintUnsignedToken } from './jws.js';

@@ -1,0 +1,139 @@
+import { Buffer } from 'node:buffer';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FetchCounts } from './counts.js';
+import type { FaultSwitches } from './faults.js';
+import { GARBAGE_BODY } from './faults.js';
+import type { Route, RouteRequest, RouteResponse, RouteTable } from './routes.js';
+import { jsonResponse } from './routes.js';
+
+/**
+ * What {@link startServer} needs: the routes (built once the origin is known), the fault
+ * switches and the counters to update.
+ *
+ * @example
+ * ```ts
+ * const options: ServerOptions = { routes: (origin) => buildIssuerRoutes({ ... }), faults, counts };
+ * ```
+ */
+export interface ServerOptions {
+  readonly routes: (origin: string) => RouteTable;
+  readonly faults: FaultSwitches;
+  readonly counts: FetchCounts;
+}
+
+/**
+ * A listening server on 127.0.0.1.
+ *
+ * @example
+ * ```ts
+ * const server = await startServer(options);
+ * await server.close();
+ * ```
+ */
+export interface RunningServer {
+  readonly origin: string;
+  readonly port: number;
+  /** Stops listening, drops every connection and pending delayed response. Idempotent. */
+  close(): Promise<void>;
+}
+
+const NO_BODY_STATUSES = new Set([204, 205, 304]);
+
+function notFound(request: RouteRequest): RouteResponse {
+  return jsonResponse(404, { error: 'not_found', path: request.url.pathname });
+}
+
+/** The answer that replaces the route handler: 404, 405 or an active fault; `undefined` when the handler answers. */
+function overrideResponse(route: Route | undefined, request: RouteRequest, faults: FaultSwitches): RouteResponse | undefined {
+  if (route === undefined || !route.enabled) return notFound(request);
+  if (!route.methods.includes(request.method)) {
+    return jsonResponse(405, { error: 'method_not_allowed' }, { allow: route.methods.join(', ') });
+  }
+  if (!route.faultable) return undefined;
+  if (faults.redirectLoop) return { status: 302, body: '', headers: { location: request.url.href } };
+  if (faults.status !== null) return jsonResponse(faults.status, { error: 'injected_fault', status: faults.status });
+  if (faults.garbage) return { status: 200, body: GARBAGE_BODY, headers: { 'content-type': 'application/json' } };
+  return undefined;
+}
+
+function write(req: IncomingMessage, res: ServerResponse, response: RouteResponse): void {
+  if (res.destroyed || res.writableEnded) return;
+  const bodyless = req.method === 'HEAD' || NO_BODY_STATUSES.has(response.status);
+  const headers: Record<string, string | number> = { ...response.headers };
+  if (!NO_BODY_STATUSES.has(response.status)) headers['content-length'] = Buffer.byteLength(response.body);
+  res.writeHead(response.status, headers);
+  res.end(bodyless ? undefined : response.body);
+}
+
+/**
+ * Starts an HTTP server on `127.0.0.1` with an ephemeral port and serves the route table.
+ *
+ * Every request is counted first; then `down` resets the connection, `slowMs` delays the
+ * answer, and the remaining switches replace the answer of faultable routes.
+ *
+ * @example
+ * ```ts
+ * const server = await startServer({ routes: () => new Map(), faults: createFaultSwitches(), counts: createFetchCounts() });
+ * await fetch(`${server.origin}/anything`); // 404
+ * ```
+ */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { faults, counts } = options;
+  const timers = new Set<NodeJS.Timeout>();
+  let routes: RouteTable = new Map();
+  let origin = '';
+
+  const answer = async (req: IncomingMessage, res: ServerResponse, route: Route | undefined, request: RouteRequest) => {
+    try {
+      const replaced = overrideResponse(route, request, faults);
+      write(req, res, replaced ?? (route === undefined ? notFound(request) : await route.handle(request)));
+    } catch {
+      res.destroy();
+    }
+  };
+
+  const server = createServer((req, res) => {
+    const request: RouteRequest = { method: req.method ?? 'GET', url: new URL(req.url ?? '/', origin) };
+    const route = routes.get(request.url.pathname);
+    for (const name of route?.counters ?? []) counts[name] += 1;
+    if (faults.down) {
+      req.socket.resetAndDestroy();
+      return;
+    }
+    if (faults.slowMs <= 0) {
+      void answer(req, res, route, request);
+      return;
+    }
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      void answer(req, res, route, request);
+    }, faults.slowMs);
+    timer.unref();
+    timers.add(timer);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${port}`;
+  routes = options.routes(origin);
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    return closing;
+  };
+  return { origin, port, close };
+}

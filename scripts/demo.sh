@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# One command on a fresh machine: gets the pinned pnpm, installs, builds, and starts the demo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/ensure-pnpm.sh
+"$PNPM" install --frozen-lockfile >&2
+"$PNPM" run build >&2
+exec node scripts/demo.mjs "$@"

@@ -1,0 +1,41 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// The built entries (not the sources the other tests use) must load from both module systems.
+// `.ci/run` builds before testing; jose 6 is ESM-only, so the CommonJS build needs Node >= 20.19
+// (require of ESM), which `engines` states.
+const root = fileURLToPath(new URL('..', import.meta.url));
+const packages = readdirSync(join(root, 'packages')).filter((name) => existsSync(join(root, 'packages', name, 'package.json')));
+const requireFromRoot = createRequire(join(root, 'package.json'));
+
+interface Manifest {
+  name: string;
+  engines: { node: string };
+  sideEffects: boolean;
+  exports: { '.': { import: { types: string; default: string }; require: { types: string; default: string } } };
+}
+
+describe.each(packages)('built package %s', (name) => {
+  const directory = join(root, 'packages', name);
+  const manifest = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as Manifest;
+  const entry = manifest.exports['.'];
+
+  it('declares Node >= 20.19, no side effects, and types for both conditions', () => {
+    expect(manifest.engines.node).toBe('>=20.19.0');
+    expect(manifest.sideEffects).toBe(false);
+    for (const file of [entry.import.types, entry.import.default, entry.require.types, entry.require.default]) {
+      expect(existsSync(join(directory, file)), `${name}: ${file} (run the build first)`).toBe(true);
+    }
+  });
+
+  it('loads with require() and import(), exposing the same names', async () => {
+    const required = requireFromRoot(join(directory, entry.require.default)) as Record<string, unknown>;
+    const imported = (await import(pathToFileURL(join(directory, entry.import.default)).href)) as Record<string, unknown>;
+    const names = Object.keys(imported).filter((key) => key !== 'module.exports').sort();
+    expect(names.length).toBeGreaterThan(0);
+    expect(Object.keys(required).filter((key) => key !== '__esModule' && key !== 'module.exports').sort()).toEqual(names);
+  });
+});
