@@ -124,9 +124,21 @@ function accessTokenParameter(source: unknown): unknown {
   return Object.hasOwn(source, 'access_token') ? (source as Record<string, unknown>).access_token : undefined;
 }
 
-/** RFC 6750 §2.2: the form-body method is never used with GET (nor HEAD, which has no body). */
+/** The request's media type, lower-cased, without parameters. */
+function mediaType(headers: RequestLike['headers']): string {
+  const value = headers['content-type'] ?? headers['Content-Type'];
+  const text = typeof value === 'string' ? value : '';
+  const end = text.indexOf(';');
+  return (end < 0 ? text : text.slice(0, end)).trim().toLowerCase();
+}
+
+/**
+ * RFC 6750 §2.2: the form-body method needs an `application/x-www-form-urlencoded` body and is
+ * never used with GET (nor HEAD, which has no body).
+ */
 function formBody(request: RequestLike): unknown {
   if (request.method === 'GET' || request.method === 'HEAD') return undefined;
+  if (mediaType(request.headers) !== 'application/x-www-form-urlencoded') return undefined;
   const body = request.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
   const prototype: unknown = Object.getPrototypeOf(body);

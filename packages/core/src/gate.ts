@@ -70,7 +70,8 @@ export function createGate(settings: GateSettings): Gate {
       const token = await state.pending;
       if (token !== undefined || optional) return token;
     }
-    const verifier = getVerifier();
+    // A gate without a source of its own uses the verifier that already served this request.
+    const verifier = !ownSource && state.verifier !== undefined ? state.verifier : getVerifier();
     state.verifier = verifier;
     state.attached = false;
     const pending = optional ? verifier.authenticateOptional(input) : verifier.authenticate(input);

@@ -2,7 +2,8 @@
  * `@tokengate/core`: verify OAuth 2.0 bearer access tokens for a resource server.
  * @packageDocumentation
  */
-export { createVerifier, type Verifier } from './verifier.js';
+export { createVerifier, type Verifier, type VerifierStats } from './verifier.js';
+export type { TokenCacheOptions } from './token-cache.js';
 export type { VerifierOptions, JwksOptions, ResolvedOptions } from './options.js';
 export type { AccessToken, Claims, Clock, FetchLike, JsonValue, ProtectedHeader, RequestLike, TokenType } from './types.js';
 export { TokenGateError, isTokenGateError, ERROR_CODES, type TokenGateErrorCode, type TokenGateErrorOptions, type ErrorPresentation, type ErrorHeaders } from './errors.js';

@@ -45,6 +45,11 @@ export class IssuerKeySet {
     this.#settings = settings;
   }
 
+  /** True while the key set is within `cacheMaxAge` of its fetch (cached verifications rely on it). */
+  get fresh(): boolean {
+    return this.#remote !== undefined && this.#remote.fresh;
+  }
+
   /** The prepared key for this header when it is already known and the key set is fresh; no I/O. */
   cachedKey(header: ProtectedHeader): PreparedKey | undefined {
     if (this.#remote === undefined || !this.#remote.fresh) return undefined;

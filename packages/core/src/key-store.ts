@@ -5,8 +5,6 @@
 import { LRUCache } from 'lru-cache';
 import { discoverMetadata, type IssuerMetadata } from './discovery.js';
 import { IssuerKeySet, type KeySetSettings } from './jwks.js';
-import type { PreparedKey } from './signature.js';
-import type { ProtectedHeader } from './types.js';
 
 /** Settings of the store: those of each key set, plus the cache bound and an optional fixed JWKS URL. */
 export interface KeyStoreSettings extends Omit<KeySetSettings, 'onKeySetChange'> {
@@ -32,14 +30,9 @@ export class KeyStore {
     this.#issuers = new LRUCache<string, IssuerEntry>({ max: settings.maxIssuers });
   }
 
-  /** A key already prepared for this issuer and header, without I/O; undefined when a lookup is needed. */
-  cachedKey(issuer: string, header: ProtectedHeader): PreparedKey | undefined {
-    return this.#issuers.get(issuer)?.keys.cachedKey(header);
-  }
-
-  /** The key for this issuer and header. Throws `TokenGateError` (invalid_token or temporarily_unavailable). */
-  getKey(issuer: string, header: ProtectedHeader): Promise<PreparedKey> {
-    return this.#entry(issuer).keys.getKey(header);
+  /** The key set of an accepted issuer (created on first use). */
+  keySet(issuer: string): IssuerKeySet {
+    return this.#entry(issuer).keys;
   }
 
   /** The issuer's metadata (RFC 8414 / OIDC Discovery), fetched once and shared; retried after a failure. */

@@ -11,6 +11,7 @@ import { DEFAULT_PROBLEM_TYPE_BASE } from './problem.js';
 import { DEFAULT_SCOPE_CLAIMS } from './scopes.js';
 import { classifyToken } from './token-type.js';
 import { nodeSignatureVerifier } from './signature.js';
+import type { TokenCacheOptions } from './token-cache.js';
 import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, isSupportedAlgorithm } from './algorithms.js';
 
 /** How the issuer's signing keys are fetched and cached. All durations in milliseconds. */
@@ -75,6 +76,8 @@ export interface VerifierOptions {
   readonly signatureVerifier?: SignatureVerifier;
   /** Accept `http:` issuers that are not loopback. Never in production. */
   readonly dangerouslyAllowHttpIssuer?: boolean;
+  /** The verified-token cache (on by default: 10000 entries, 32 MiB); `false` turns it off. */
+  readonly cache?: TokenCacheOptions | false;
 }
 
 /** Options after validation and defaults. */
@@ -99,6 +102,7 @@ export interface ResolvedOptions {
   readonly fetch: FetchLike;
   readonly clock: Clock;
   readonly signatureVerifier: SignatureVerifier;
+  readonly cache: Required<TokenCacheOptions> | undefined;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -163,6 +167,14 @@ function resolveJwks(jwks: JwksOptions = {}): Required<JwksOptions> {
   };
 }
 
+function resolveCache(cache: VerifierOptions['cache']): Required<TokenCacheOptions> | undefined {
+  if (cache === false) return undefined;
+  if (cache !== undefined && (cache === null || typeof cache !== 'object')) fail('cache', 'must be false or an object');
+  const maxEntries = Math.floor(nonNegative(cache?.maxEntries, 'cache.maxEntries', 10_000));
+  const maxBytes = Math.floor(nonNegative(cache?.maxBytes, 'cache.maxBytes', 33_554_432));
+  return maxEntries === 0 || maxBytes === 0 ? undefined : Object.freeze({ maxEntries, maxBytes });
+}
+
 function resolveMethods(methods: unknown): Set<TokenMethod> {
   if (methods === undefined) return new Set(['header']);
   if (!Array.isArray(methods) || methods.length === 0) fail('tokenMethods', 'must be a non-empty array');
@@ -209,5 +221,6 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     fetch: optionalFunction(options.fetch, 'fetch') ?? ((input: string | URL, init?: RequestInit) => fetch(input, init)),
     clock: optionalFunction(options.clock, 'clock') ?? Date.now,
     signatureVerifier: optionalFunction(options.signatureVerifier, 'signatureVerifier') ?? nodeSignatureVerifier,
+    cache: resolveCache(options.cache),
   });
 }

@@ -26,6 +26,11 @@ export type UnmatchedRoutes = 'deny' | 'authenticate' | 'public';
 export interface RoutePolicyOptions {
   /** `deny` (default): 403 `access_denied`; `authenticate`: any valid token; `public`: no token needed. */
   readonly unmatched?: UnmatchedRoutes;
+  /**
+   * Match paths case-sensitively. Default false, like Express's and Fastify's default routing, so
+   * `/V1/FILE/x` cannot slip past a `/v1/file/*` rule to a handler that routing still reaches.
+   */
+  readonly caseSensitive?: boolean;
 }
 
 /** The outcome of matching a request. */
@@ -51,7 +56,7 @@ export interface RoutePolicy {
 const SPECIAL = /[.+?^${}()|[\]\\]/g;
 const UNMATCHED: readonly UnmatchedRoutes[] = ['deny', 'authenticate', 'public'];
 
-function compilePattern(path: string): RegExp {
+function compilePattern(path: string, caseSensitive: boolean): RegExp {
   if (typeof path !== 'string' || !path.startsWith('/')) throw new TypeError(`Route pattern must start with "/" (got ${JSON.stringify(path)})`);
   let source = '';
   const trailingSegmentWildcard = path.endsWith('/*');
@@ -63,15 +68,15 @@ function compilePattern(path: string): RegExp {
   // `/x/*` covers `/x` itself and everything below it.
   if (trailingSegmentWildcard) source += '(?:/.*)?';
   // `s`: a wildcard covers every character of the rest of the path, line terminators included.
-  return new RegExp(`^${source || '/'}/?$`, 's');
+  return new RegExp(`^${source || '/'}/?$`, caseSensitive ? 's' : 'si');
 }
 
-function compileRule(rule: RouteRule): CompiledRule {
+function compileRule(rule: RouteRule, caseSensitive: boolean): CompiledRule {
   const methods = rule.methods === undefined ? undefined : new Set(rule.methods.map((method) => method.toUpperCase()));
   // A HEAD request is a GET without a body (RFC 9110 §9.3.2): it follows the GET rows.
   if (methods?.has('GET')) methods.add('HEAD');
   const decision: RouteDecision = rule.public === true ? { kind: 'public' } : { kind: 'protected', requirement: compileRequirement(rule), rule };
-  return { pattern: compilePattern(rule.path), methods, decision };
+  return { pattern: compilePattern(rule.path, caseSensitive), methods, decision };
 }
 
 function stripQuery(path: string): string {
@@ -91,7 +96,8 @@ function stripQuery(path: string): string {
  */
 export function compileRoutePolicy(rules: readonly RouteRule[], options: RoutePolicyOptions = {}): RoutePolicy {
   if (!Array.isArray(rules)) throw new TypeError('A route policy is an array of rules');
-  const compiled = rules.map(compileRule);
+  const caseSensitive = options.caseSensitive === true;
+  const compiled = rules.map((rule) => compileRule(rule, caseSensitive));
   const unmatched = options.unmatched ?? 'deny';
   if (!UNMATCHED.includes(unmatched)) throw new TypeError(`"unmatched" must be 'deny', 'authenticate' or 'public' (got ${JSON.stringify(unmatched)})`);
   const fallback: RouteDecision =

@@ -11,6 +11,8 @@ import { acceptedIssuer, checkClaims, type ClaimPolicy } from './jwt-claims.js';
 import { KeyStore } from './key-store.js';
 import { resolveOptions, type ResolvedOptions, type VerifierOptions } from './options.js';
 import { prepareKey, type PreparedKey } from './signature.js';
+import { TokenCache, type KeyFreshness } from './token-cache.js';
+import type { IssuerKeySet } from './jwks.js';
 import type { AccessToken, RequestLike } from './types.js';
 
 /** Verifies bearer access tokens. Create one per API (it holds the key caches) and share it. */
@@ -31,7 +33,20 @@ export interface Verifier {
   fail(error: unknown): TokenGateError;
   /** The validated options. */
   readonly options: ResolvedOptions;
+  /** Current size of the verified-token cache. */
+  stats(): VerifierStats;
 }
+
+/** Cache figures of a verifier. */
+export interface VerifierStats {
+  /** Tokens held by the verified-token cache. */
+  readonly cachedTokens: number;
+  /** Approximate bytes the cache holds (bounded by `cache.maxBytes`). */
+  readonly cachedBytes: number;
+}
+
+/** A configured shared secret cannot be withdrawn by the issuer. */
+const ALWAYS_FRESH: KeyFreshness = Object.freeze({ fresh: true });
 
 function hmacKeys(options: ResolvedOptions): Map<string, PreparedKey> {
   const keys = new Map<string, PreparedKey>();
@@ -59,7 +74,14 @@ export function createVerifier(input: VerifierOptions): Verifier {
     strict: options.strict,
   };
   const secrets = hmacKeys(options);
-  const store = new KeyStore({ ...options.jwks, fetch: options.fetch, clock: options.clock, jwksUri: options.jwksUri });
+  const cache = options.cache && new TokenCache(options.cache, options);
+  const store = new KeyStore({
+    ...options.jwks,
+    fetch: options.fetch,
+    clock: options.clock,
+    jwksUri: options.jwksUri,
+    onKeySetChange: cache && ((issuer, kids) => cache.dropRemovedKeys(issuer, kids)),
+  });
   const reported = new WeakSet<TokenGateError>();
   const extractOptions = { methods: options.tokenMethods, maxTokenLength: options.maxTokenLength };
 
@@ -81,18 +103,25 @@ export function createVerifier(input: VerifierOptions): Verifier {
   async function verifyJwt(token: string): Promise<AccessToken> {
     if (typeof token !== 'string' || token === '') throw new TokenGateError('invalid_request', 'No access token was given');
     if (token.length > options.maxTokenLength) throw new TokenGateError('invalid_token', 'Access token is too large');
+    const cached = cache?.get(token, options.clock() / 1000);
+    if (cached) return cached;
     const { header, payload, signingInput, signature } = decodeJws(token);
     checkHeader(header, headerPolicy);
     const issuer = acceptedIssuer(payload, options.issuers);
-    const key = secrets.get(header.alg) ?? store.cachedKey(issuer, header) ?? (await store.getKey(issuer, header));
+    const secret = secrets.get(header.alg);
+    const keys = secret ? ALWAYS_FRESH : store.keySet(issuer);
+    const key = secret ?? (keys as IssuerKeySet).cachedKey(header) ?? (await (keys as IssuerKeySet).getKey(header));
     if (!safeVerify(options, key, signingInput, signature)) throw new TokenGateError('invalid_token', 'The token signature is invalid');
     checkClaims(payload, claimPolicy, options.clock() / 1000);
-    return createAccessToken({ token, format: 'jwt', claims: payload, header, issuer, scopeClaims: options.scopeClaims, classify: options.classify });
+    const accessToken = createAccessToken({ token, format: 'jwt', claims: payload, header, issuer, scopeClaims: options.scopeClaims, classify: options.classify });
+    cache?.set(accessToken, header.kid, keys);
+    return accessToken;
   }
 
   return Object.freeze({
     options,
     fail,
+    stats: () => ({ cachedTokens: cache?.size ?? 0, cachedBytes: cache?.bytes ?? 0 }),
     async verify(token: string) {
       try {
         return await verifyJwt(token);

@@ -5,6 +5,7 @@ import type { RequestLike } from '../src/types.js';
 
 const ALL: ExtractOptions = { methods: ['header', 'query', 'body'], maxTokenLength: 64 };
 const HEADER_ONLY: ExtractOptions = { methods: ['header'], maxTokenLength: 64 };
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' } as const;
 
 function failure(run: () => unknown): TokenGateError {
   try {
@@ -153,7 +154,7 @@ describe('oversized tokens are invalid_token, checked before parsing', () => {
     ['a header token', { headers: { authorization: `Bearer ${'a'.repeat(65)}` } }],
     ['a header token of invalid characters', { headers: { authorization: `Bearer ${'\u00e9 '.repeat(1_000_000)}x` } }],
     ['a query token', { headers: {}, query: { access_token: 'a'.repeat(65) } }],
-    ['a body token', { headers: {}, method: 'POST', body: { access_token: '\u0000'.repeat(65) } }],
+    ['a body token', { headers: FORM, method: 'POST', body: { access_token: '\u0000'.repeat(65) } }],
   ];
   for (const [name, request] of REQUESTS) {
     it(`rejects ${name} longer than maxTokenLength`, () => {
@@ -209,12 +210,19 @@ describe('the form-body method (RFC 6750 section 2.2)', () => {
   const BODY: ExtractOptions = { methods: ['body'], maxTokenLength: 64 };
 
   it('returns access_token from a POST form body', () => {
-    expect(extractToken({ headers: {}, method: 'POST', body: { access_token: 'abc' } }, BODY)).toBe('abc');
+    expect(extractToken({ headers: FORM, method: 'POST', body: { access_token: 'abc' } }, BODY)).toBe('abc');
+    const withCharset = { 'Content-Type': 'Application/X-WWW-Form-Urlencoded; charset=UTF-8' };
+    expect(extractToken({ headers: withCharset, method: 'POST', body: { access_token: 'abc' } }, BODY)).toBe('abc');
+  });
+
+  it('ignores a body that is not form-encoded (RFC 6750 section 2.2), e.g. JSON', () => {
+    expectMissingToken(() => extractToken({ headers: { 'content-type': 'application/json' }, method: 'POST', body: { access_token: 'abc' } }, BODY));
+    expectMissingToken(() => extractToken({ headers: {}, method: 'POST', body: { access_token: 'abc' } }, BODY));
   });
 
   it('accepts a null-prototype body', () => {
     const body = Object.assign(Object.create(null) as object, { access_token: 'abc' });
-    expect(extractToken({ headers: {}, method: 'PUT', body }, BODY)).toBe('abc');
+    expect(extractToken({ headers: FORM, method: 'PUT', body }, BODY)).toBe('abc');
   });
 
   it('ignores access_token when disabled', () => {
@@ -246,8 +254,8 @@ describe('the form-body method (RFC 6750 section 2.2)', () => {
 describe('a token sent by more than one method is invalid_request (RFC 6750 section 2)', () => {
   const REQUESTS: ReadonlyArray<readonly [string, RequestLike]> = [
     ['header and query', { headers: { authorization: 'Bearer abc' }, query: { access_token: 'abc' } }],
-    ['header and body', { headers: { authorization: 'Bearer abc' }, method: 'POST', body: { access_token: 'abc' } }],
-    ['query and body', { headers: {}, query: { access_token: 'abc' }, method: 'POST', body: { access_token: 'def' } }],
+    ['header and body', { headers: { authorization: 'Bearer abc', ...FORM }, method: 'POST', body: { access_token: 'abc' } }],
+    ['query and body', { headers: FORM, query: { access_token: 'abc' }, method: 'POST', body: { access_token: 'def' } }],
     ['a malformed header and a query', { headers: { authorization: 'Bearer' }, query: { access_token: 'abc' } }],
   ];
   for (const [name, request] of REQUESTS) {

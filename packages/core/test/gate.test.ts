@@ -39,6 +39,8 @@ function options(extra: Partial<VerifierOptions> = {}): VerifierOptions {
     issuer: issuer.issuer,
     audience: issuer.audience,
     signatureVerifier: countingVerifier,
+    // Count every verification: the verified-token cache would answer repeats without one.
+    cache: false,
     realm: REALM,
     problemTypeBase: PROBLEMS,
     onError,

@@ -56,7 +56,8 @@ describe('the seed gateway table', () => {
     ['GET', '/v1', 'deny'],
     ['GET', '/v1/', 'deny'],
     ['GET', '/x/v1/file/templates', 'deny'],
-    ['GET', '/V1/FILE/templates', 'deny'],
+    // case-insensitive by default, like Express and Fastify routing
+    ['GET', '/V1/FILE/templates', 'user', '/v1/file/*'],
     // the other user-only buckets
     ['POST', '/v1/webhook', 'user', '/v1/webhook/*'],
     ['PUT', '/v1/webhook/hooks/7', 'user', '/v1/webhook/*'],
@@ -206,7 +207,7 @@ describe('path patterns', () => {
     ['/health', '/health/', true],
     ['/health', '/health?verbose=1', true],
     ['/health', '/healthz', false],
-    ['/health', '/Health', false],
+    ['/health', '/Health', true],
     ['/health', '/api/health', false],
     ['/', '/', true],
     ['/', '/anything', false],
@@ -354,6 +355,19 @@ describe('methods', () => {
   it('an empty methods list matches no request', () => {
     const none = compileRoutePolicy([{ path: '/v1/*', methods: [], public: true }]);
     expect(none.match('GET', '/v1/x')).toEqual({ kind: 'deny' });
+  });
+});
+
+describe('caseSensitive', () => {
+  it('is off by default, so another spelling cannot slip past a rule', () => {
+    const policy = compileRoutePolicy([{ path: '/v1/file/*', token: 'user' }], { unmatched: 'public' });
+    expect(policy.match('GET', '/V1/File/templates').kind).toBe('protected');
+  });
+
+  it('when on, other spellings fall to the unmatched default', () => {
+    const policy = compileRoutePolicy([{ path: '/v1/file/*', token: 'user' }], { caseSensitive: true });
+    expect(policy.match('GET', '/v1/file/templates').kind).toBe('protected');
+    expect(policy.match('GET', '/V1/FILE/templates')).toEqual({ kind: 'deny' });
   });
 });
 

@@ -1,0 +1,136 @@
+import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
+import { createVerifier, nodeSignatureVerifier, TokenGateError, type SignatureVerifier, type VerifierOptions } from '@tokengate/core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+let issuer: TestIssuer;
+let signatureChecks = 0;
+const counting: SignatureVerifier = (key, data, signature) => {
+  signatureChecks += 1;
+  return nodeSignatureVerifier(key, data, signature);
+};
+
+beforeAll(async () => {
+  issuer = await createTestIssuer();
+});
+afterAll(() => issuer.close());
+beforeEach(() => {
+  signatureChecks = 0;
+});
+
+function verifierWith(extra: Partial<VerifierOptions> = {}) {
+  return createVerifier({ issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri, signatureVerifier: counting, ...extra });
+}
+
+async function failure(promise: Promise<unknown>): Promise<TokenGateError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(TokenGateError);
+  return error as TokenGateError;
+}
+
+describe('verified-token cache', () => {
+  it('answers a repeated token without verifying its signature again', async () => {
+    const verifier = verifierWith();
+    const token = await issuer.mintUserToken();
+    const first = await verifier.verify(token);
+    for (let i = 0; i < 10; i += 1) expect(await verifier.verify(token)).toBe(first);
+    expect(signatureChecks).toBe(1);
+    expect(verifier.stats().cachedTokens).toBe(1);
+  });
+
+  it('can be turned off', async () => {
+    const verifier = verifierWith({ cache: false });
+    const token = await issuer.mintUserToken();
+    await verifier.verify(token);
+    await verifier.verify(token);
+    expect(signatureChecks).toBe(2);
+    expect(verifier.stats()).toEqual({ cachedTokens: 0, cachedBytes: 0 });
+  });
+
+  it('never caches failures: a bad token is verified every time', async () => {
+    const verifier = verifierWith();
+    const forged = await issuer.mintWithForeignKey({ iss: issuer.issuer, aud: issuer.audience, sub: 'x', exp: Math.floor(Date.now() / 1000) + 60 });
+    for (let i = 0; i < 3; i += 1) expect((await failure(verifier.verify(forged))).description).toBe('The token signature is invalid');
+    expect(signatureChecks).toBe(3);
+    expect(verifier.stats().cachedTokens).toBe(0);
+  });
+
+  it('re-checks exp on a hit', async () => {
+    let now = Date.now();
+    const verifier = verifierWith({ clock: () => now, clockTolerance: 0 });
+    const token = await issuer.mintUserToken({ expiresIn: 60 });
+    await verifier.verify(token);
+    now += 61_000;
+    expect((await failure(verifier.verify(token))).description).toMatch(/expired/);
+    expect(verifier.stats().cachedTokens).toBe(0);
+  });
+
+  it('re-checks maxTokenAge on a hit', async () => {
+    let now = Date.now();
+    const verifier = verifierWith({ clock: () => now, maxTokenAge: 30, clockTolerance: 0 });
+    const token = await issuer.mintUserToken({ expiresIn: 3600 });
+    await verifier.verify(token);
+    now += 31_000;
+    expect((await failure(verifier.verify(token))).description).toMatch(/older than 30/);
+  });
+
+  it('drops tokens signed by a key the issuer withdrew, when the new key set arrives', async () => {
+    const own = await createTestIssuer();
+    try {
+      const verifier = createVerifier({ issuer: own.issuer, audience: own.audience, jwksUri: own.jwksUri, jwks: { cooldownDuration: 0 } });
+      const old = await own.mintUserToken();
+      await verifier.verify(old);
+      expect(verifier.stats().cachedTokens).toBe(1);
+      await own.rotateKeys({ keepPrevious: false });
+      await verifier.verify(await own.mintUserToken());
+      expect(verifier.stats().cachedTokens).toBe(1);
+      expect((await failure(verifier.verify(old))).code).toBe('invalid_token');
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('keeps tokens whose key is still published after a key set change', async () => {
+    const own = await createTestIssuer();
+    try {
+      const verifier = createVerifier({ issuer: own.issuer, audience: own.audience, jwksUri: own.jwksUri, jwks: { cooldownDuration: 0 } });
+      const old = await own.mintUserToken();
+      const first = await verifier.verify(old);
+      await own.rotateKeys({ keepPrevious: true });
+      await verifier.verify(await own.mintUserToken());
+      expect(await verifier.verify(old)).toBe(first);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('does not answer from the cache once the key set is older than cacheMaxAge', async () => {
+    const verifier = verifierWith({ jwks: { cacheMaxAge: 0 } });
+    const token = await issuer.mintUserToken();
+    await verifier.verify(token);
+    await verifier.verify(token);
+    expect(signatureChecks).toBe(2);
+  });
+
+  it('never holds more than maxEntries tokens', async () => {
+    const verifier = verifierWith({ cache: { maxEntries: 5 } });
+    for (let i = 0; i < 20; i += 1) await verifier.verify(await issuer.mintUserToken({ sub: `user-${i}` }));
+    expect(verifier.stats().cachedTokens).toBe(5);
+  });
+
+  it('never holds more than maxBytes', async () => {
+    const verifier = verifierWith({ cache: { maxBytes: 20_000 } });
+    for (let i = 0; i < 50; i += 1) await verifier.verify(await issuer.mintUserToken({ sub: `user-${i}` }));
+    const { cachedBytes, cachedTokens } = verifier.stats();
+    expect(cachedBytes).toBeLessThanOrEqual(20_000);
+    expect(cachedTokens).toBeGreaterThan(0);
+    expect(cachedTokens).toBeLessThan(50);
+  });
+
+  it('rejects bad cache options', () => {
+    expect(() => verifierWith({ cache: { maxEntries: -1 } })).toThrow(/"cache.maxEntries" option/);
+    expect(() => verifierWith({ cache: 'yes' as unknown as false })).toThrow(/"cache" option/);
+  });
+});
