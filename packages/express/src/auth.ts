@@ -1,0 +1,141 @@
+/**
+ * `auth()`: authenticate every request and attach the verified token as `req.auth`; and the
+ * per-request runner every middleware of this package shares.
+ */
+import {
+  attachToken,
+  checkRequirement,
+  createGate,
+  createVerifier,
+  isVerifier,
+  type AccessToken,
+  type CompiledRequirement,
+  type Gate,
+  type TokenGateError,
+  type Verifier,
+  type VerifierOptions,
+} from '@tokengate/core';
+import { checkOptions, sendFailure, type AuthOptions, type ExpressRequestLike, type ExpressResponseLike, type NextFunction, type TokenGateMiddleware } from './respond.js';
+
+function logNotConfigured(error: TokenGateError): void {
+  console.error(`[tokengate] ${error.description}`);
+}
+
+/**
+ * The gate of the `auth()` that ran on a request, for guards without a source of their own. Core
+ * reuses a verified token across gates, but a guard after `auth({ optional: true })` on a request
+ * without credentials would otherwise look for its own configuration (the environment).
+ */
+const authGates = new WeakMap<object, Gate>();
+
+/**
+ * One step a middleware runs per request: resolves the token to attach (or `undefined` to go on
+ * without one) and rejects with the failure to report.
+ * @example
+ * const step: Step = { gate, options: {}, run: (req) => gate.authenticate(req, req) };
+ */
+export interface Step {
+  /** The gate that reports failures. */
+  readonly gate: Gate;
+  /** How failures are answered. */
+  readonly options: AuthOptions;
+  /** Authenticate and authorize the request. */
+  readonly run: (req: ExpressRequestLike) => Promise<AccessToken | undefined>;
+}
+
+/** Tokens this package set as `req.auth`; any other `req.auth` was set by something else. */
+const ownTokens = new WeakSet<AccessToken>();
+
+/**
+ * The token something other than this package set as `req.auth`, if any.
+ * @example const token = foreignToken(req); if (token) attachToken(req, token);
+ */
+export function foreignToken(req: ExpressRequestLike): AccessToken | undefined {
+  const token = req.auth;
+  return token !== undefined && !ownTokens.has(token) ? token : undefined;
+}
+
+async function attempt(step: Step, req: ExpressRequestLike, res: ExpressResponseLike, next: NextFunction): Promise<void> {
+  let token: AccessToken | undefined;
+  try {
+    token = await step.run(req);
+  } catch (error) {
+    sendFailure(step.gate.fail(req, error), res, next, step.options);
+    return;
+  }
+  if (token !== undefined) {
+    ownTokens.add(token);
+    req.auth = token;
+  }
+  next();
+}
+
+/**
+ * Run a step for one request. `next` is called outside the step's error handling, and anything
+ * thrown while answering goes to `next(error)`: no rejection escapes (Express 4 would not catch it).
+ * @example
+ * function tokengateAuth(req: ExpressRequestLike, res: ExpressResponseLike, next: NextFunction): void {
+ *   runStep(step, req, res, next);
+ * }
+ */
+export function runStep(step: Step, req: ExpressRequestLike, res: ExpressResponseLike, next: NextFunction): void {
+  attempt(step, req, res, next).catch(next);
+}
+
+/**
+ * The gate behind one middleware. Options are turned into a verifier now, so a bad option throws
+ * at start-up; without a source the environment (`TOKENGATE_ISSUER`, …) is read on first use.
+ * @example const gate = gateFor({ issuer: 'https://auth.example.com/', audience: 'https://api.example.com' });
+ */
+export function gateFor(source: VerifierOptions | Verifier | undefined): Gate {
+  const verifier = source === undefined || isVerifier(source) ? source : createVerifier(source);
+  return createGate({ source: verifier, environment: process.env, onNotConfigured: logNotConfigured });
+}
+
+/**
+ * The gate a guard authenticates with: its own when it was given a source, else the one of the
+ * `auth()` that ran on this request, else its own (the environment).
+ * @example const gate = gateOf(req, guardGate, options.source !== undefined);
+ */
+export function gateOf(req: ExpressRequestLike, own: Gate, ownSource: boolean): Gate {
+  return ownSource ? own : (authGates.get(req) ?? own);
+}
+
+/**
+ * Authenticate once per request (reusing a token another middleware set as `req.auth`), then
+ * check a requirement. With `optional`, a request without credentials resolves `undefined` unchecked.
+ * @example const token = await authorizeRequest(gate, req, compileRequirement({ token: 'user' }), false);
+ */
+export async function authorizeRequest(gate: Gate, req: ExpressRequestLike, requirement: CompiledRequirement, optional: boolean): Promise<AccessToken | undefined> {
+  const foreign = foreignToken(req);
+  if (foreign !== undefined) attachToken(req, foreign);
+  const token = await gate.authenticate(req, req, optional);
+  if (token !== undefined) checkRequirement(token, requirement);
+  return token;
+}
+
+/**
+ * Middleware that verifies the request's bearer token and attaches it as `req.auth`.
+ *
+ * Without `source`, configuration comes from `TOKENGATE_ISSUER`, `TOKENGATE_AUDIENCE` and the
+ * optional `TOKENGATE_JWKS_URI`; when those are missing every request gets a 500 problem and the
+ * problem is logged once with `console.error`.
+ * @param source - Verifier options, or a verifier shared with other middleware.
+ * @param options - `optional`, `errors` and `formatProblem`.
+ * @example
+ * app.use(auth({ issuer: 'https://auth.example.com/', audience: 'https://api.example.com' }));
+ * app.get('/me', (req, res) => res.json({ sub: req.auth?.subject }));
+ */
+export function auth(source?: VerifierOptions | Verifier, options: AuthOptions = {}): TokenGateMiddleware {
+  checkOptions(options);
+  const gate = gateFor(source);
+  const optional = options.optional === true;
+  function run(req: ExpressRequestLike): Promise<AccessToken | undefined> {
+    authGates.set(req, gate);
+    return gate.authenticate(req, req, optional);
+  }
+  const step: Step = { gate, options, run };
+  return function tokengateAuth(req: ExpressRequestLike, res: ExpressResponseLike, next: NextFunction): void {
+    runStep(step, req, res, next);
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * Guards (token type, scopes, claims) and gateway-style route policies. Each uses the token
+ * `auth()` attached, or authenticates by itself, so one verification serves every guard.
+ */
+import {
+  compileRequirement,
+  compileRoutePolicy,
+  routeDeniedError,
+  type AccessToken,
+  type ClaimPredicate,
+  type Requirement,
+  type RoutePolicyOptions,
+  type RouteRule,
+  type Verifier,
+  type VerifierOptions,
+} from '@tokengate/core';
+import { authorizeRequest, gateFor, gateOf, runStep, type Step } from './auth.js';
+import { checkOptions, type AuthOptions, type ExpressRequestLike, type ExpressResponseLike, type NextFunction, type TokenGateMiddleware } from './respond.js';
+
+/**
+ * Options of the guards and `routePolicy()`: the `auth()` options plus where to verify tokens
+ * from when no `auth()` ran before (default: the environment).
+ * @example
+ * app.use(requireUserToken({ source: { issuer: 'https://auth.example.com/', audience: 'https://api.example.com' } }));
+ */
+export type GuardOptions = AuthOptions & {
+  /** Verifier options or a verifier, used when the request has no token yet. */
+  readonly source?: VerifierOptions | Verifier;
+};
+
+/**
+ * Middleware that lets a request through only when its token meets `requirement`: token type
+ * (403 `invalid_token_type`), all of `scopes` and one of `anyScopes` (403 `insufficient_scope`),
+ * then claim predicates (401 `invalid_token`). Attaches the token as `req.auth`.
+ * @example
+ * app.post('/v1/kits', requireToken({ token: 'user', scopes: ['create:webfonts:kit'] }), createKit);
+ */
+export function requireToken(requirement: Requirement, options: GuardOptions = {}): TokenGateMiddleware {
+  checkOptions(options);
+  const compiled = compileRequirement(requirement);
+  const gate = gateFor(options.source);
+  const optional = options.optional === true;
+  const ownSource = options.source !== undefined;
+  const step: Step = { gate, options, run: (req) => authorizeRequest(gateOf(req, gate, ownSource), req, compiled, optional) };
+  return function tokengateGuard(req: ExpressRequestLike, res: ExpressResponseLike, next: NextFunction): void {
+    runStep(step, req, res, next);
+  };
+}
+
+/**
+ * Only user tokens (authorization_code, refresh_token); a client token gets 403 `invalid_token_type`.
+ * @example app.use('/v1/identity', requireUserToken());
+ */
+export function requireUserToken(options?: GuardOptions): TokenGateMiddleware {
+  return requireToken({ token: 'user' }, options);
+}
+
+/**
+ * Only client tokens (client_credentials); a user token gets 403 `invalid_token_type`.
+ * @example app.post('/internal/reindex', requireClientToken(), reindex);
+ */
+export function requireClientToken(options?: GuardOptions): TokenGateMiddleware {
+  return requireToken({ token: 'client' }, options);
+}
+
+function splitArguments<T>(guard: string, args: readonly (T | GuardOptions)[]): { items: T[]; options: GuardOptions } {
+  const last = args[args.length - 1];
+  const hasOptions = typeof last === 'object' && last !== null && !Array.isArray(last);
+  const items = (hasOptions ? args.slice(0, -1) : args) as T[];
+  if (items.length === 0) throw new TypeError(`${guard}() needs at least one ${guard === 'requireClaims' ? 'predicate' : 'scope'}`);
+  return { items, options: hasOptions ? (last as GuardOptions) : {} };
+}
+
+/**
+ * Every listed scope (each argument may itself be a space-separated list), optionally followed
+ * by `GuardOptions`.
+ * @example app.get('/v1/fonts', requireScopes('read:font:data'), listFonts);
+ */
+export function requireScopes(...scopes: string[]): TokenGateMiddleware;
+export function requireScopes(...args: [...scopes: string[], options: GuardOptions]): TokenGateMiddleware;
+export function requireScopes(...args: (string | GuardOptions)[]): TokenGateMiddleware {
+  const { items, options } = splitArguments<string>('requireScopes', args);
+  return requireToken({ scopes: items }, options);
+}
+
+/**
+ * At least one of the listed scopes, optionally followed by `GuardOptions`.
+ * @example app.get('/v1/reports', requireAnyScope('reports:read', 'admin', { errors: 'delegate' }), listReports);
+ */
+export function requireAnyScope(...scopes: string[]): TokenGateMiddleware;
+export function requireAnyScope(...args: [...scopes: string[], options: GuardOptions]): TokenGateMiddleware;
+export function requireAnyScope(...args: (string | GuardOptions)[]): TokenGateMiddleware {
+  const { items, options } = splitArguments<string>('requireAnyScope', args);
+  return requireToken({ anyScopes: items }, options);
+}
+
+/**
+ * Every claim predicate must hold (`claimEquals`, `claimIncludes`, `claimCheck`), otherwise 401
+ * `invalid_token`; optionally followed by `GuardOptions`.
+ * @example app.use('/v1/org', requireClaims(claimEquals('org_id', 'org_123')));
+ */
+export function requireClaims(...predicates: ClaimPredicate[]): TokenGateMiddleware;
+export function requireClaims(...args: [...predicates: ClaimPredicate[], options: GuardOptions]): TokenGateMiddleware;
+export function requireClaims(...args: (ClaimPredicate | GuardOptions)[]): TokenGateMiddleware {
+  const { items, options } = splitArguments<ClaimPredicate>('requireClaims', args);
+  return requireToken({ claims: items }, options);
+}
+
+/**
+ * One declarative table of routes, first match wins, matched against the full path
+ * (`req.originalUrl` without the query). `public` rows need no token; unmatched requests get
+ * 403 `access_denied` without any token verification (see `unmatched`).
+ * @example
+ * app.use(routePolicy([
+ *   { path: '/health', public: true },
+ *   { path: '/v1/file/*', token: 'user' },
+ *   { path: '/v1/publisher/jobs*', token: 'any' },
+ * ]));
+ */
+export function routePolicy(rules: readonly RouteRule[], options: RoutePolicyOptions & GuardOptions = {}): TokenGateMiddleware {
+  checkOptions(options);
+  const policy = compileRoutePolicy(rules, options);
+  const gate = gateFor(options.source);
+  const optional = options.optional === true;
+  const ownSource = options.source !== undefined;
+  function run(req: ExpressRequestLike): Promise<AccessToken | undefined> {
+    const decision = policy.match(req.method, req.originalUrl);
+    if (decision.kind === 'deny') return Promise.reject(routeDeniedError());
+    if (decision.kind === 'public') return Promise.resolve(undefined);
+    return authorizeRequest(gateOf(req, gate, ownSource), req, decision.requirement, optional);
+  }
+  const step: Step = { gate, options, run };
+  return function tokengateRoutePolicy(req: ExpressRequestLike, res: ExpressResponseLike, next: NextFunction): void {
+    runStep(step, req, res, next);
+  };
+}
