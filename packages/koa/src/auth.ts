@@ -1,0 +1,75 @@
+/**
+ * `auth()`: authenticate the request and put the verified token on `ctx.state.auth`.
+ */
+import type { Context, Middleware, Next } from 'koa';
+import { attachToken, type AccessToken, type CompiledRequirement, type Gate, type Verifier, type VerifierOptions } from '@tokengate/core';
+import { createKoaGate, rejectRequest, type AuthOptions } from './respond.js';
+
+declare module 'koa' {
+  interface DefaultState {
+    /** The verified access token, set by `auth()`, the guards and `routePolicy()`. */
+    auth?: AccessToken;
+  }
+}
+
+/** Tokens put on `ctx.state.auth` by this package, as opposed to other middleware. */
+const verifiedHere = new WeakSet<AccessToken>();
+
+/** Set `ctx.state.auth` to the gate's token; a token adopted from other middleware stays theirs. */
+function setAuth(ctx: Context, token: AccessToken | undefined): void {
+  if (token !== undefined && token !== ctx.state.auth) verifiedHere.add(token);
+  ctx.state.auth = token;
+}
+
+/**
+ * Let the gate reuse a token that some other middleware left in `ctx.state.auth`. Tokens this
+ * package verified are left to the gate, which knows which verifier checked them.
+ * @example adoptToken(ctx); // before gate.authenticate(ctx, …)
+ */
+export function adoptToken(ctx: Context): void {
+  const existing = ctx.state.auth;
+  if (existing && !verifiedHere.has(existing)) attachToken(ctx, existing);
+}
+
+/**
+ * Authenticate (at most once per request) and check a requirement. On success the token is on
+ * `ctx.state.auth` and `true` is returned; on failure the response is written (or the error
+ * thrown, in `delegate` mode) and `false` is returned.
+ * @example if (await admitRequest(ctx, gate, compileRequirement({ token: 'user' }), {})) await next();
+ */
+export async function admitRequest(ctx: Context, gate: Gate, requirement: CompiledRequirement, options: AuthOptions): Promise<boolean> {
+  adoptToken(ctx);
+  try {
+    setAuth(ctx, await gate.authorize(ctx, ctx.request, requirement));
+  } catch (error) {
+    rejectRequest(ctx, gate, error, options);
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Authenticate every request with a bearer access token and attach it as `ctx.state.auth`.
+ * Without `source` the `TOKENGATE_ISSUER`, `TOKENGATE_AUDIENCE` and optional
+ * `TOKENGATE_JWKS_URI` environment variables configure it.
+ * @param source Verifier options, or a verifier made with `createVerifier` to share its key cache.
+ * @param options `optional`, `errors` and `formatProblem`.
+ * @example
+ * const app = new Koa();
+ * app.use(auth({ issuer: 'https://auth.example.com/', audience: 'https://api.example.com' }));
+ * app.use((ctx) => { ctx.body = { user: ctx.state.auth?.subject } });
+ */
+export function auth(source?: VerifierOptions | Verifier, options: AuthOptions = {}): Middleware {
+  const gate = createKoaGate(source);
+  const optional = options.optional === true;
+  return async function tokengateAuth(ctx: Context, next: Next): Promise<void> {
+    adoptToken(ctx);
+    try {
+      setAuth(ctx, await gate.authenticate(ctx, ctx.request, optional));
+    } catch (error) {
+      rejectRequest(ctx, gate, error, options);
+      return;
+    }
+    await next();
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Guards (token type, scopes, claims) and gateway-style route policies. Each reuses the token
+ * `auth()` attached, or authenticates by itself, so it also works as a drop-in.
+ */
+import type { Context, Middleware, Next } from 'koa';
+import { compileRequirement, compileRoutePolicy, routeDeniedError, type ClaimPredicate, type Requirement, type RoutePolicyOptions, type RouteRule } from '@tokengate/core';
+import { admitRequest } from './auth.js';
+import { createKoaGate, rejectRequest, type GuardOptions } from './respond.js';
+
+/** Split variadic guard arguments into items and an optional trailing options object. */
+function splitArguments<T>(guard: string, args: readonly (T | GuardOptions)[]): { items: T[]; options: GuardOptions } {
+  const last = args.at(-1);
+  const hasOptions = typeof last === 'object' && last !== null && !Array.isArray(last);
+  const items = (hasOptions ? args.slice(0, -1) : args) as T[];
+  if (items.length === 0) throw new TypeError(`${guard}() needs at least one argument`);
+  return { items, options: hasOptions ? (last as GuardOptions) : {} };
+}
+
+/**
+ * Require a verified token that meets `requirement` (type, all of `scopes`, one of `anyScopes`,
+ * `claims`). Every other guard calls it. A bad requirement throws `TypeError` at start-up.
+ * @example router.post('/v1/fonts', requireToken({ token: 'user', scopes: ['create:webfonts:kit'] }), createKit);
+ */
+export function requireToken(requirement: Requirement, options: GuardOptions = {}): Middleware {
+  const compiled = compileRequirement(requirement);
+  const gate = createKoaGate(options.source);
+  return async function tokengateGuard(ctx: Context, next: Next): Promise<void> {
+    if (await admitRequest(ctx, gate, compiled, options)) await next();
+  };
+}
+
+/**
+ * Require a user token (authorization_code / refresh_token flows); client tokens get 403 `invalid_token_type`.
+ * @example app.use(requireUserToken());
+ */
+export function requireUserToken(options?: GuardOptions): Middleware {
+  return requireToken({ token: 'user' }, options);
+}
+
+/**
+ * Require a client token (client_credentials flow); user tokens get 403 `invalid_token_type`.
+ * @example router.post('/internal/sync', requireClientToken(), sync);
+ */
+export function requireClientToken(options?: GuardOptions): Middleware {
+  return requireToken({ token: 'client' }, options);
+}
+
+/**
+ * Require every one of the scopes (403 `insufficient_scope` naming the missing ones). A trailing
+ * options object is accepted.
+ * @example router.get('/v1/fonts', requireScopes('read:font:data'), listFonts);
+ */
+export function requireScopes(...scopes: string[]): Middleware;
+export function requireScopes(...args: [...scopes: string[], options: GuardOptions]): Middleware;
+export function requireScopes(...args: (string | GuardOptions)[]): Middleware {
+  const { items, options } = splitArguments<string>('requireScopes', args);
+  return requireToken({ scopes: items }, options);
+}
+
+/**
+ * Require at least one of the scopes. A trailing options object is accepted.
+ * @example router.get('/v1/reports', requireAnyScope('reports:read', 'admin'), listReports);
+ */
+export function requireAnyScope(...scopes: string[]): Middleware;
+export function requireAnyScope(...args: [...scopes: string[], options: GuardOptions]): Middleware;
+export function requireAnyScope(...args: (string | GuardOptions)[]): Middleware {
+  const { items, options } = splitArguments<string>('requireAnyScope', args);
+  return requireToken({ anyScopes: items }, options);
+}
+
+/**
+ * Require every claim predicate to hold (401 `invalid_token` otherwise). A trailing options
+ * object is accepted.
+ * @example router.get('/v1/tenant', requireClaims(claimEquals('tenant', 'acme')), showTenant);
+ */
+export function requireClaims(...predicates: ClaimPredicate[]): Middleware;
+export function requireClaims(...args: [...predicates: ClaimPredicate[], options: GuardOptions]): Middleware;
+export function requireClaims(...args: (ClaimPredicate | GuardOptions)[]): Middleware {
+  const { items, options } = splitArguments<ClaimPredicate>('requireClaims', args);
+  return requireToken({ claims: items }, options);
+}
+
+/**
+ * One table of path patterns to requirements, first match wins, matched on `ctx.method` and
+ * `ctx.path`. `public` rows skip authentication; unmatched requests get 403 `access_denied`
+ * without any token check (unless `unmatched` says otherwise).
+ * @example
+ * app.use(routePolicy([
+ *   { path: '/health', public: true },
+ *   { path: '/v1/file/*', token: 'user' },
+ *   { path: '/v1/publisher/jobs*', token: 'any' },
+ * ]));
+ */
+export function routePolicy(rules: readonly RouteRule[], options: RoutePolicyOptions & GuardOptions = {}): Middleware {
+  const policy = compileRoutePolicy(rules, options);
+  const gate = createKoaGate(options.source);
+  return async function tokengateRoutePolicy(ctx: Context, next: Next): Promise<void> {
+    const decision = policy.match(ctx.method, ctx.path);
+    if (decision.kind === 'deny') return rejectRequest(ctx, gate, routeDeniedError(), options);
+    if (decision.kind === 'protected' && !(await admitRequest(ctx, gate, decision.requirement, options))) return;
+    await next();
+  };
+}

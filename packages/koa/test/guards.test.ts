@@ -1,0 +1,239 @@
+import Koa from 'koa';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { nodeSignatureVerifier, type SignatureVerifier } from '@tokengate/core';
+import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
+import {
+  auth,
+  claimCheck,
+  claimEquals,
+  claimIncludes,
+  createVerifier,
+  requireAnyScope,
+  requireClaims,
+  requireClientToken,
+  requireScopes,
+  requireToken,
+  requireUserToken,
+  type AccessToken,
+  type VerifierOptions,
+} from '@tokengate/koa';
+import { CLIENT_REQUIRED, echo, expectProblem, get, routes, serve, USER_REQUIRED, type Served } from './support.js';
+
+let issuer: TestIssuer;
+let api: Served;
+let dropIn: Served;
+let signatureChecks = 0;
+
+const countingVerifier: SignatureVerifier = (key, signingInput, signature) => {
+  signatureChecks += 1;
+  return nodeSignatureVerifier(key, signingInput, signature);
+};
+
+/** A token some other middleware verified; the guards must reuse it, not verify again. */
+const upstreamToken: AccessToken = Object.freeze({
+  token: 'opaque-upstream',
+  format: 'opaque',
+  claims: { sub: 'svc', client_id: 'svc' },
+  header: {},
+  issuer: 'https://upstream.example.com',
+  subject: 'svc',
+  clientId: 'svc',
+  scopes: ['jobs:run'],
+  type: 'client',
+});
+
+function guardedApp(options: VerifierOptions): Koa {
+  const verifier = createVerifier(options);
+  const app = new Koa();
+  app.silent = true;
+  app.use(auth(verifier));
+  app.use(
+    routes({
+      '/user': [requireUserToken(), echo],
+      '/client': [requireClientToken(), echo],
+      '/any': [requireToken({}), echo],
+      '/scopes': [requireScopes('read:font:data', 'create:webfonts:kit'), echo],
+      '/any-scope': [requireAnyScope('reports:read', 'admin'), echo],
+      '/claims': [requireClaims(claimEquals('tenant', 'acme'), claimIncludes('groups', 'editors')), echo],
+      '/stacked': [requireUserToken(), requireScopes('read'), requireClaims(claimCheck((claims) => claims.tenant === 'acme', 'Wrong tenant')), echo],
+    }),
+  );
+  return app;
+}
+
+function setUpstreamToken(ctx: Koa.Context, next: Koa.Next): Promise<void> {
+  ctx.state.auth = upstreamToken;
+  return next();
+}
+
+function dropInApp(options: VerifierOptions): Koa {
+  const shared = createVerifier(options);
+  const app = new Koa();
+  app.silent = true;
+  app.use(
+    routes({
+      '/user': [requireUserToken({ source: options }), echo],
+      '/stacked': [requireUserToken({ source: shared }), requireScopes('read', { source: shared }), requireClaims(claimEquals('tenant', 'acme'), { source: shared }), echo],
+      '/separate': [requireUserToken({ source: options }), requireScopes('read', { source: options }), echo],
+      '/mixed': [requireUserToken({ source: shared }), requireScopes('read'), requireToken({ claims: [claimEquals('tenant', 'acme')] }), echo],
+      '/adopted-client': [setUpstreamToken, requireClientToken({ source: options }), requireScopes('jobs:run', { source: options }), echo],
+      '/adopted-user': [setUpstreamToken, requireUserToken({ source: options }), echo],
+    }),
+  );
+  return app;
+}
+
+beforeAll(async () => {
+  issuer = await createTestIssuer();
+  const options: VerifierOptions = { issuer: issuer.issuer, audience: issuer.audience, signatureVerifier: countingVerifier, cache: false };
+  api = await serve(guardedApp(options));
+  dropIn = await serve(dropInApp(options));
+});
+
+beforeEach(() => {
+  signatureChecks = 0;
+});
+
+afterAll(async () => {
+  await Promise.all([api.close(), dropIn.close()]);
+  await issuer.close();
+});
+
+describe('token type guards', () => {
+  it('refuses a client token on a user route with the exact description', async () => {
+    const response = await get(`${api.url}/user`, await issuer.mintClientToken());
+    expect(response.headers.get('www-authenticate')).toBe(`Bearer realm="api", error="invalid_token_type", error_description="${USER_REQUIRED}"`);
+    const body = await expectProblem(response, 403, 'invalid_token_type');
+    expect(body.detail).toBe(USER_REQUIRED);
+    expect(body).toMatchObject({ required_token_type: 'user', token_type: 'client' });
+  });
+
+  it('refuses a user token on a client route with the mirror description', async () => {
+    const body = await expectProblem(await get(`${api.url}/client`, await issuer.mintUserToken()), 403, 'invalid_token_type');
+    expect(body.detail).toBe(CLIENT_REQUIRED);
+  });
+
+  it('accepts the right type', async () => {
+    expect((await get(`${api.url}/user`, await issuer.mintUserToken())).status).toBe(200);
+    expect((await get(`${api.url}/client`, await issuer.mintClientToken())).status).toBe(200);
+  });
+
+  it('accepts either type on a route requiring any token', async () => {
+    expect(await (await get(`${api.url}/any`, await issuer.mintUserToken())).json()).toMatchObject({ type: 'user' });
+    expect(await (await get(`${api.url}/any`, await issuer.mintClientToken())).json()).toMatchObject({ type: 'client' });
+  });
+
+  it('answers 401 without a token', async () => {
+    const response = await get(`${api.url}/user`);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="api"');
+    await expectProblem(response, 401, undefined);
+  });
+});
+
+describe('scope guards', () => {
+  it('refuses a token missing a scope with 403 insufficient_scope', async () => {
+    const response = await get(`${api.url}/scopes`, await issuer.mintUserToken({ scopes: ['read:font:data'] }));
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="api", error="insufficient_scope", error_description="[^"]+", scope="read:font:data create:webfonts:kit"$/);
+    const body = await expectProblem(response, 403, 'insufficient_scope');
+    expect(body.missing_scopes).toEqual(['create:webfonts:kit']);
+  });
+
+  it.each([
+    ['scope string', 'scope'],
+    ['scp array', 'scp'],
+    ['permissions array', 'permissions'],
+  ] as const)('reads scopes from a %s', async (_name, scopeClaim) => {
+    const token = await issuer.mintUserToken({ scopes: ['read:font:data', 'create:webfonts:kit'], scopeClaim });
+    const response = await get(`${api.url}/scopes`, token);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ scopes: ['read:font:data', 'create:webfonts:kit'] });
+  });
+
+  it('accepts any one of the scopes for requireAnyScope', async () => {
+    expect((await get(`${api.url}/any-scope`, await issuer.mintClientToken({ scopes: ['admin'] }))).status).toBe(200);
+    const response = await get(`${api.url}/any-scope`, await issuer.mintClientToken({ scopes: ['other'] }));
+    expect(response.headers.get('www-authenticate')).toMatch(/, scope="reports:read admin"$/);
+    await expectProblem(response, 403, 'insufficient_scope');
+  });
+});
+
+describe('claim guards', () => {
+  it('accepts a token whose claims hold', async () => {
+    const token = await issuer.mintUserToken({ claims: { tenant: 'acme', groups: ['viewers', 'editors'] } });
+    expect((await get(`${api.url}/claims`, token)).status).toBe(200);
+  });
+
+  it('refuses a token whose claim differs with 401 invalid_token', async () => {
+    const token = await issuer.mintUserToken({ claims: { tenant: 'other', groups: ['editors'] } });
+    const response = await get(`${api.url}/claims`, token);
+    expect(response.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+    await expectProblem(response, 401, 'invalid_token');
+  });
+});
+
+describe('verification happens once per request', () => {
+  it('after auth(), however many guards follow', async () => {
+    const token = await issuer.mintUserToken({ scopes: ['read'], claims: { tenant: 'acme' } });
+    expect((await get(`${api.url}/stacked`, token)).status).toBe(200);
+    expect(signatureChecks).toBe(1);
+  });
+
+  it('with drop-in guards that share one verifier', async () => {
+    const token = await issuer.mintUserToken({ scopes: ['read'], claims: { tenant: 'acme' } });
+    const response = await get(`${dropIn.url}/stacked`, token);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ subject: 'user-123' });
+    expect(signatureChecks).toBe(1);
+  });
+
+  it('with a drop-in guard followed by guards without a source', async () => {
+    const token = await issuer.mintUserToken({ scopes: ['read'], claims: { tenant: 'acme' } });
+    expect((await get(`${dropIn.url}/mixed`, token)).status).toBe(200);
+    expect(signatureChecks).toBe(1);
+  });
+
+  it('but a guard with a verifier of its own checks the token with it again', async () => {
+    const token = await issuer.mintUserToken({ scopes: ['read'] });
+    expect((await get(`${dropIn.url}/separate`, token)).status).toBe(200);
+    expect(signatureChecks).toBe(2);
+  });
+
+  it('reports the failing guard after one verification', async () => {
+    const token = await issuer.mintUserToken({ scopes: ['read'], claims: { tenant: 'other' } });
+    await expectProblem(await get(`${dropIn.url}/stacked`, token), 401, 'invalid_token');
+    expect(signatureChecks).toBe(1);
+  });
+});
+
+describe('drop-in guards', () => {
+  it('authenticate by themselves and set ctx.state.auth', async () => {
+    const response = await get(`${dropIn.url}/user`, await issuer.mintUserToken({ sub: 'carol' }));
+    expect(await response.json()).toMatchObject({ subject: 'carol', type: 'user' });
+  });
+
+  it('reject by themselves', async () => {
+    await expectProblem(await get(`${dropIn.url}/user`), 401, undefined);
+    await expectProblem(await get(`${dropIn.url}/user`, await issuer.mintClientToken()), 403, 'invalid_token_type');
+  });
+
+  it('reuse a token another middleware put on ctx.state.auth', async () => {
+    const response = await get(`${dropIn.url}/adopted-client`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ subject: 'svc', type: 'client', scopes: ['jobs:run'] });
+    expect(signatureChecks).toBe(0);
+  });
+
+  it('check the requirement against an adopted token', async () => {
+    const body = await expectProblem(await get(`${dropIn.url}/adopted-user`), 403, 'invalid_token_type');
+    expect(body.detail).toBe(USER_REQUIRED);
+  });
+});
+
+describe('guard factories', () => {
+  it('throw at start-up for an empty or bad requirement', () => {
+    expect(() => requireScopes()).toThrow(TypeError);
+    expect(() => requireAnyScope({ errors: 'delegate' })).toThrow(TypeError);
+    expect(() => requireToken({ token: 'admin' as 'user' })).toThrow(TypeError);
+    expect(() => requireUserToken({ source: { issuer: 'ftp://x', audience: 'y' } })).toThrow(TypeError);
+  });
+});
