@@ -1,0 +1,87 @@
+/**
+ * Authentication: the `auth()` hook and the `tokengate` plugin, which authenticates every route
+ * of its encapsulation context and reads per-route settings from `config.tokengate`.
+ */
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import { compileRequirement, type CompiledRequirement, type Verifier, type VerifierOptions } from '@tokengate/core';
+import { authenticateRequest, hookSettings, type AuthOptions, type RouteAuthConfig, type TokenGateHook } from './respond.js';
+
+/**
+ * Options of the plugin: verifier options (or `{ verifier }`, or neither to use the
+ * environment) plus `AuthOptions`.
+ * @example await app.register(tokengate, { issuer: 'https://auth.example.com/', audience: 'https://api.example.com', optional: true });
+ */
+export type TokenGatePluginOptions = AuthOptions & (VerifierOptions | { readonly verifier?: Verifier });
+
+/** A route's settings, compiled once. */
+interface CompiledRouteAuth {
+  readonly optional: boolean | undefined;
+  readonly requirement: CompiledRequirement | undefined;
+}
+
+/** Keyed by the route's `config.tokengate` object, which Fastify keeps by reference in the route context. */
+const compiledRoutes = new WeakMap<RouteAuthConfig, CompiledRouteAuth>();
+
+function compileRouteAuth(config: RouteAuthConfig): CompiledRouteAuth {
+  let compiled = compiledRoutes.get(config);
+  if (compiled === undefined) {
+    if (typeof config !== 'object' || config === null) throw new TypeError('config.tokengate must be false or an object');
+    const { optional, ...requirement } = config;
+    const checks = requirement.token !== undefined || requirement.scopes !== undefined || requirement.anyScopes !== undefined || requirement.claims !== undefined;
+    compiled = Object.freeze({ optional, requirement: checks ? compileRequirement(requirement) : undefined });
+    compiledRoutes.set(config, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * An `onRequest` hook that authenticates the request and sets `request.auth`, for use without
+ * the plugin. Without `source`, `TOKENGATE_ISSUER` / `TOKENGATE_AUDIENCE` / `TOKENGATE_JWKS_URI` are used.
+ * @example
+ * app.addHook('onRequest', auth({ issuer: 'https://auth.example.com/', audience: 'https://api.example.com' }));
+ * app.get('/me', { onRequest: auth(undefined, { optional: true }) }, async (request) => request.auth?.subject ?? 'guest');
+ */
+export function auth(source?: VerifierOptions | Verifier, options: AuthOptions = {}): TokenGateHook {
+  const settings = hookSettings(source, options);
+  return async function tokengateAuth(request, reply) {
+    return authenticateRequest(settings, request, reply, undefined);
+  };
+}
+
+function pluginSource(options: TokenGatePluginOptions): VerifierOptions | Verifier | undefined {
+  if ('verifier' in options && options.verifier !== undefined) return options.verifier;
+  if ('issuer' in options || 'audience' in options) return options as VerifierOptions;
+  return undefined;
+}
+
+function compileRouteConfig(route: RouteOptions): void {
+  const config = route.config?.tokengate;
+  if (config !== undefined && config !== false) compileRouteAuth(config);
+}
+
+async function tokengatePlugin(fastify: FastifyInstance, options: TokenGatePluginOptions): Promise<void> {
+  const settings = hookSettings(pluginSource(options), options);
+  fastify.decorateRequest('auth', null);
+  fastify.addHook('onRoute', compileRouteConfig);
+  fastify.addHook('onRequest', async function tokengateOnRequest(request, reply) {
+    const config = request.routeOptions.config?.tokengate;
+    if (config === false) return undefined;
+    if (config === undefined) return authenticateRequest(settings, request, reply, undefined);
+    // Routes added before the plugin did not pass `onRoute`; they are compiled on first use, once.
+    const route = compileRouteAuth(config);
+    return authenticateRequest(settings, request, reply, route.requirement, route.optional);
+  });
+}
+
+/**
+ * The Fastify plugin: `await app.register(tokengate, options)` authenticates every route of the
+ * context it is registered in (and its children) before body parsing and sets `request.auth`.
+ * Routes opt out with `config: { tokengate: false }`, become optional with
+ * `{ tokengate: { optional: true } }` and add requirements with `{ tokengate: { token: 'user', scopes: [...] } }`.
+ * @example
+ * await app.register(tokengate, { issuer: 'https://auth.example.com/', audience: 'https://api.example.com' });
+ * app.get('/files', { config: { tokengate: { token: 'user', scopes: ['files:read'] } } }, async (request) => request.auth?.subject);
+ * app.get('/health', { config: { tokengate: false } }, async () => 'ok');
+ */
+export const tokengate = fp(tokengatePlugin, { fastify: '5.x', name: '@tokengate/fastify' });

@@ -1,0 +1,90 @@
+/**
+ * Guards and route policies: hooks for `onRequest` or `preHandler` that reuse the token the
+ * plugin or `auth()` attached, or authenticate by themselves, and check a requirement.
+ */
+import {
+  compileRequirement,
+  compileRoutePolicy,
+  routeDeniedError,
+  type ClaimPredicate,
+  type CompiledRequirement,
+  type Requirement,
+  type RouteRule,
+  type RoutePolicyOptions,
+} from '@tokengate/core';
+import { authenticateRequest, failRequest, hookSettings, type GuardOptions, type TokenGateHook } from './respond.js';
+
+/**
+ * A hook requiring a token that meets `requirement` (token type, scopes, claims). Every other
+ * guard is this one with a fixed requirement. A request is verified once, however many guards it meets.
+ * @example app.get('/reports', { preHandler: requireToken({ token: 'user', anyScopes: ['reports:read', 'admin'] }) }, handler);
+ */
+export function requireToken(requirement: Requirement, options: GuardOptions = {}): TokenGateHook {
+  const compiled: CompiledRequirement = compileRequirement(requirement);
+  const settings = hookSettings(options.source, options);
+  return async function tokengateGuard(request, reply) {
+    return authenticateRequest(settings, request, reply, compiled);
+  };
+}
+
+/**
+ * A hook requiring a user token (authorization_code / refresh_token flows): a client token gets 403 `invalid_token_type`.
+ * @example app.get('/me', { onRequest: requireUserToken() }, async (request) => request.auth?.subject);
+ */
+export function requireUserToken(options: GuardOptions = {}): TokenGateHook {
+  return requireToken({ token: 'user' }, options);
+}
+
+/**
+ * A hook requiring a client token (client_credentials flow): a user token gets 403 `invalid_token_type`.
+ * @example app.post('/jobs', { preHandler: [requireClientToken()] }, handler);
+ */
+export function requireClientToken(options: GuardOptions = {}): TokenGateHook {
+  return requireToken({ token: 'client' }, options);
+}
+
+/**
+ * A hook requiring every one of `scopes` (403 `insufficient_scope` naming the missing ones).
+ * @example app.delete('/files/:id', { preHandler: [requireScopes('files:read', 'files:delete')] }, handler);
+ */
+export function requireScopes(...scopes: string[]): TokenGateHook {
+  return requireToken({ scopes });
+}
+
+/**
+ * A hook requiring at least one of `scopes`.
+ * @example app.get('/files', { onRequest: requireAnyScope('files:read', 'admin') }, handler);
+ */
+export function requireAnyScope(...scopes: string[]): TokenGateHook {
+  return requireToken({ anyScopes: scopes });
+}
+
+/**
+ * A hook requiring every claim predicate to hold (401 `invalid_token` otherwise).
+ * @example app.get('/org', { onRequest: requireClaims(claimEquals('org_id', 'org_123'), claimIncludes('roles', 'admin')) }, handler);
+ */
+export function requireClaims(...predicates: ClaimPredicate[]): TokenGateHook {
+  return requireToken({ claims: predicates });
+}
+
+/**
+ * A gateway-style policy hook: the first matching rule decides. Denied requests get 403
+ * `access_denied` without any verification, public ones pass untouched, protected ones are
+ * authenticated and checked. Matched on `request.url` (query ignored); rules compiled once.
+ * @example
+ * app.addHook('onRequest', routePolicy([
+ *   { path: '/health', public: true },
+ *   { path: '/v1/file/*', token: 'user' },
+ *   { path: '/v1/publisher/jobs*', token: 'any' },
+ * ]));
+ */
+export function routePolicy(rules: readonly RouteRule[], options: RoutePolicyOptions & GuardOptions = {}): TokenGateHook {
+  const policy = compileRoutePolicy(rules, options);
+  const settings = hookSettings(options.source, options);
+  return async function tokengateRoutePolicy(request, reply) {
+    const decision = policy.match(request.method, request.url);
+    if (decision.kind === 'public') return undefined;
+    if (decision.kind === 'deny') return failRequest(settings, request, reply, routeDeniedError());
+    return authenticateRequest(settings, request, reply, decision.requirement, false);
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * `@tokengate/fastify`: OAuth 2.0 bearer access-token protection for Fastify 5: a plugin that
+ * sets `request.auth`, per-route settings in `config.tokengate`, token-type, scope and claim
+ * hooks, gateway-style route policies and RFC 9457 problem details.
+ * @example
+ * import Fastify from 'fastify';
+ * import tokengate, { requireScopes } from '@tokengate/fastify';
+ *
+ * const app = Fastify();
+ * await app.register(tokengate, { issuer: 'https://auth.example.com/', audience: 'https://api.example.com' });
+ * app.get('/files', { config: { tokengate: { token: 'user' } }, preHandler: [requireScopes('files:read')] }, async (request) => ({ owner: request.auth?.subject }));
+ * @packageDocumentation
+ */
+import { tokengate } from './auth.js';
+
+export { auth, tokengate, type TokenGatePluginOptions } from './auth.js';
+export { requireToken, requireUserToken, requireClientToken, requireScopes, requireAnyScope, requireClaims, routePolicy } from './guards.js';
+export type { AuthOptions, GuardOptions, RouteAuthConfig, TokenGateHook } from './respond.js';
+export { createVerifier, TokenGateError, claimEquals, claimIncludes, claimCheck } from '@tokengate/core';
+export type {
+  AccessToken,
+  ClaimPredicate,
+  ProblemDetails,
+  Requirement,
+  RouteRule,
+  RoutePolicyOptions,
+  Verifier,
+  VerifierOptions,
+} from '@tokengate/core';
+
+export default tokengate;

@@ -1,0 +1,149 @@
+/**
+ * Shared plumbing of the Fastify adapter: option types, the gate every hook is built on, the
+ * request translation and the one place failures become responses (or are handed to Fastify).
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  PROBLEM_CONTENT_TYPE,
+  attachToken,
+  checkRequirement,
+  createGate,
+  createVerifier,
+  isVerifier,
+  type AccessToken,
+  type CompiledRequirement,
+  type Gate,
+  type ProblemDetails,
+  type Requirement,
+  type RequestLike,
+  type TokenGateError,
+  type Verifier,
+  type VerifierOptions,
+} from '@tokengate/core';
+
+/**
+ * Per-route settings, read from `config.tokengate` of a route.
+ * @example app.get('/me', { config: { tokengate: { token: 'user', scopes: ['profile:read'] } } }, handler);
+ */
+export interface RouteAuthConfig extends Requirement {
+  /** Let requests without credentials through (`request.auth` stays `null`); a bad token still fails. */
+  readonly optional?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The verified access token, or `null` when the request was not (or optionally not) authenticated. */
+    auth: AccessToken | null;
+  }
+  interface FastifyContextConfig {
+    /** `false` opts the route out of authentication; an object sets its requirement. */
+    tokengate?: false | RouteAuthConfig;
+  }
+}
+
+/**
+ * How the plugin, `auth()`, the guards and `routePolicy()` handle a request and its failures.
+ * @example await app.register(tokengate, { issuer, audience, errors: 'delegate' });
+ */
+export interface AuthOptions {
+  /** Let requests without any credentials through; a bad token still fails. Default `false`. */
+  readonly optional?: boolean;
+  /** `respond` (default): answer with a problem details body; `delegate`: throw the `TokenGateError` to Fastify. */
+  readonly errors?: 'respond' | 'delegate';
+  /** Shape the response body (sent as JSON); by default the problem details themselves. */
+  readonly formatProblem?: (problem: ProblemDetails, error: TokenGateError) => unknown;
+}
+
+/**
+ * Options of a guard: `AuthOptions` plus where to verify from when `auth()` did not run before it.
+ * @example requireUserToken({ source: { issuer, audience }, errors: 'delegate' })
+ */
+export interface GuardOptions extends AuthOptions {
+  /** Verifier or its options; the environment (`TOKENGATE_ISSUER`, …) when absent. */
+  readonly source?: VerifierOptions | Verifier;
+}
+
+/**
+ * A Fastify hook for `onRequest` or `preHandler`, made by `auth()`, the guards and `routePolicy()`.
+ * @example const hook: TokenGateHook = requireScopes('read:files');
+ */
+export type TokenGateHook = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
+
+/**
+ * Everything a hook needs, built once by its factory (internal).
+ * @example const settings: HookSettings = hookSettings(undefined, { optional: true });
+ */
+export interface HookSettings {
+  readonly gate: Gate;
+  readonly optional: boolean;
+  readonly delegate: boolean;
+  readonly formatProblem: AuthOptions['formatProblem'];
+}
+
+function logNotConfigured(error: TokenGateError): void {
+  console.error(`@tokengate/fastify: ${error.description}`);
+}
+
+/** Options are turned into a verifier now, so a bad option fails at start-up, not on a request. */
+function resolveSource(source: VerifierOptions | Verifier | undefined): VerifierOptions | Verifier | undefined {
+  return source === undefined || isVerifier(source) ? source : createVerifier(source);
+}
+
+/**
+ * Build the settings of one hook (internal). Bad options throw now; the environment is read
+ * lazily, on the first request.
+ * @example const settings = hookSettings({ issuer, audience }, { errors: 'delegate' });
+ */
+export function hookSettings(source: VerifierOptions | Verifier | undefined, options: AuthOptions = {}): HookSettings {
+  if (options.errors !== undefined && options.errors !== 'respond' && options.errors !== 'delegate') {
+    throw new TypeError(`"errors" must be 'respond' or 'delegate' (got ${JSON.stringify(options.errors)})`);
+  }
+  if (options.formatProblem !== undefined && typeof options.formatProblem !== 'function') throw new TypeError('"formatProblem" must be a function');
+  return Object.freeze({
+    gate: createGate({ source: resolveSource(source), environment: process.env, onNotConfigured: logNotConfigured }),
+    optional: options.optional === true,
+    delegate: options.errors === 'delegate',
+    formatProblem: options.formatProblem,
+  });
+}
+
+/** The parts of a Fastify request core reads. */
+function requestInput(request: FastifyRequest): RequestLike {
+  return { headers: request.headers, query: request.query as RequestLike['query'], body: request.body, method: request.method };
+}
+
+/**
+ * Turn a failure into a `TokenGateError` and answer it (status, headers, problem body), or
+ * throw it to Fastify's error handling in `delegate` mode (internal).
+ * @example return failRequest(settings, request, reply, routeDeniedError());
+ */
+export function failRequest(settings: HookSettings, request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+  const failure = settings.gate.fail(request, error);
+  if (settings.delegate) throw failure;
+  const problem = failure.toProblem();
+  const body = settings.formatProblem === undefined ? problem : settings.formatProblem(problem, failure);
+  return reply.code(failure.status).headers(failure.headers()).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+/**
+ * Authenticate (once per request: a token the plugin, `auth()`, a guard or anything else put on
+ * `request.auth` is reused), check `requirement` when a token is present, and set `request.auth` (internal).
+ * @example return authenticateRequest(settings, request, reply, compileRequirement({ token: 'user' }));
+ */
+export async function authenticateRequest(
+  settings: HookSettings,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  requirement: CompiledRequirement | undefined,
+  optional: boolean = settings.optional,
+): Promise<FastifyReply | undefined> {
+  if (request.auth) attachToken(request, request.auth);
+  try {
+    const token = await settings.gate.authenticate(request, requestInput(request), optional);
+    if (token !== undefined && requirement !== undefined) checkRequirement(token, requirement);
+    request.auth = token ?? null;
+    return undefined;
+  } catch (error) {
+    return failRequest(settings, request, reply, error);
+  }
+}

@@ -1,0 +1,163 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { nodeSignatureVerifier, type SignatureVerifier } from '@tokengate/core';
+import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
+import tokengate, { routePolicy, type RouteRule } from '@tokengate/fastify';
+import { CLIENT_REQUIRED, USER_REQUIRED, bearer, challenge, expectProblem, optionsFor } from './support.js';
+
+const SEED: readonly RouteRule[] = [
+  { path: '/health', public: true },
+  { path: '/v1/file/*', token: 'user' },
+  { path: '/v1/webhook/*', token: 'user' },
+  { path: '/v1/subscription/*', token: 'user' },
+  { path: '/v1/identity/*', token: 'user' },
+  { path: '/v1/document/validate', token: 'any' },
+  { path: '/v1/publisher/jobs*', token: 'any' },
+  { path: '/v1/converter/jobs*', token: 'any' },
+  { path: '/oauth/userinfo', token: 'any' },
+  { path: '/v1/billing/*', methods: ['POST'], token: 'client', scopes: ['billing:write'] },
+];
+
+let issuer: TestIssuer;
+let app: FastifyInstance;
+const apps: FastifyInstance[] = [];
+let userToken: string;
+let clientToken: string;
+let signatureChecks = 0;
+const countingVerifier: SignatureVerifier = (key, input, signature) => {
+  signatureChecks += 1;
+  return nodeSignatureVerifier(key, input, signature);
+};
+
+function echo(instance: FastifyInstance): void {
+  instance.all('/*', async (request) => ({ url: request.url, type: request.auth?.type ?? null }));
+}
+
+beforeAll(async () => {
+  issuer = await createTestIssuer();
+  userToken = await issuer.mintUserToken();
+  clientToken = await issuer.mintClientToken({ scopes: ['billing:write'] });
+  app = Fastify();
+  apps.push(app);
+  app.addHook('onRequest', routePolicy(SEED, { source: { ...optionsFor(issuer), signatureVerifier: countingVerifier, cache: false } }));
+  echo(app);
+  await app.ready();
+});
+
+afterEach(() => {
+  signatureChecks = 0;
+});
+
+afterAll(async () => {
+  await Promise.all(apps.map((instance) => instance.close()));
+  await issuer.close();
+});
+
+describe('routePolicy with the seed table', () => {
+  it.each(['/v1/file', '/v1/file/templates', '/v1/webhook/42', '/v1/subscription/plan/x', '/v1/identity/me?expand=1'])('user route %s takes a user token', async (url) => {
+    const response = await app.inject({ url, headers: bearer(userToken) });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ url, type: 'user' });
+  });
+
+  it.each(['/v1/file/templates', '/v1/webhook/42', '/v1/subscription', '/v1/identity/me'])('user route %s refuses a client token', async (url) => {
+    const response = await app.inject({ url, headers: bearer(clientToken) });
+    expect(expectProblem(response, 403, 'invalid_token_type').detail).toBe(USER_REQUIRED);
+  });
+
+  it.each([
+    '/v1/document/validate',
+    '/v1/publisher/jobs',
+    '/v1/publisher/jobs/42',
+    '/v1/publisher/jobs-archive',
+    '/v1/converter/jobs?page=2',
+    '/oauth/userinfo',
+  ])('any route %s takes both token types', async (url) => {
+    for (const [token, type] of [
+      [userToken, 'user'],
+      [clientToken, 'client'],
+    ] as const) {
+      const response = await app.inject({ method: 'POST', url, headers: bearer(token) });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ url, type });
+    }
+  });
+
+  it('still needs a valid token on protected routes', async () => {
+    const response = await app.inject({ url: '/oauth/userinfo' });
+    expectProblem(response, 401, 'missing_token');
+    expect(challenge(response)).toBe('Bearer realm="api"');
+    expectProblem(await app.inject({ url: '/v1/file/x', headers: bearer(await issuer.mintUserToken({ expiresIn: -60 })) }), 401, 'invalid_token');
+  });
+
+  it('applies method-specific rows with their scopes', async () => {
+    expect((await app.inject({ method: 'POST', url: '/v1/billing/invoices', headers: bearer(clientToken) })).statusCode).toBe(200);
+    expect(expectProblem(await app.inject({ method: 'POST', url: '/v1/billing/invoices', headers: bearer(userToken) }), 403, 'invalid_token_type').detail).toBe(CLIENT_REQUIRED);
+    const unscoped = await issuer.mintClientToken();
+    expectProblem(await app.inject({ method: 'POST', url: '/v1/billing/invoices', headers: bearer(unscoped) }), 403, 'insufficient_scope');
+    expectProblem(await app.inject({ method: 'GET', url: '/v1/billing/invoices', headers: bearer(clientToken) }), 403, 'access_denied');
+  });
+
+  it('denies unmatched routes with 403 access_denied without verifying anything', async () => {
+    for (const url of ['/v1/unknown', '/v1/document/validate/extra', '/v1/files']) {
+      const response = await app.inject({ url, headers: bearer('not.a.token') });
+      const body = expectProblem(response, 403, 'access_denied');
+      expect(body.detail).toBe('No route policy rule allows this request');
+    }
+    expect(signatureChecks).toBe(0);
+  });
+
+  it('lets public routes through without a token', async () => {
+    const response = await app.inject({ url: '/health?verbose=1', headers: { authorization: 'Bearer not a token' } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ url: '/health?verbose=1', type: null });
+  });
+
+  it('verifies each request once', async () => {
+    await app.inject({ url: '/v1/file/x', headers: bearer(userToken) });
+    expect(signatureChecks).toBe(1);
+  });
+});
+
+describe('routePolicy with other options', () => {
+  it("authenticates unmatched routes with unmatched: 'authenticate'", async () => {
+    const instance = Fastify();
+    apps.push(instance);
+    instance.addHook('onRequest', routePolicy(SEED, { source: optionsFor(issuer), unmatched: 'authenticate' }));
+    echo(instance);
+    expect((await instance.inject({ url: '/v1/other', headers: bearer(clientToken) })).json()).toEqual({ url: '/v1/other', type: 'client' });
+    expectProblem(await instance.inject({ url: '/v1/other' }), 401, 'missing_token');
+  });
+
+  it("delegates denials to Fastify with errors: 'delegate'", async () => {
+    const instance = Fastify();
+    apps.push(instance);
+    instance.addHook('onRequest', routePolicy(SEED, { source: optionsFor(issuer), errors: 'delegate' }));
+    echo(instance);
+    const response = await instance.inject({ url: '/nowhere' });
+    expect(response.statusCode).toBe(403);
+    expect(challenge(response)).toMatch(/^Bearer realm="api", error="access_denied"/);
+    expect(response.json()).toMatchObject({ code: 'access_denied' });
+  });
+
+  it('reuses the token the plugin verified, matching on the full prefixed path', async () => {
+    const instance = Fastify();
+    apps.push(instance);
+    await instance.register(tokengate, { ...optionsFor(issuer), signatureVerifier: countingVerifier, cache: false });
+    await instance.register(
+      async (v1) => {
+        v1.addHook('preHandler', routePolicy(SEED));
+        echo(v1);
+      },
+      { prefix: '/v1' },
+    );
+    const ok = await instance.inject({ url: '/v1/file/a', headers: bearer(userToken) });
+    expect(ok.json()).toEqual({ url: '/v1/file/a', type: 'user' });
+    expect(signatureChecks).toBe(1);
+    expect(expectProblem(await instance.inject({ url: '/v1/file/a', headers: bearer(clientToken) }), 403, 'invalid_token_type').detail).toBe(USER_REQUIRED);
+  });
+
+  it('rejects a bad rule at start-up', () => {
+    expect(() => routePolicy([{ path: 'no-slash' }])).toThrow(TypeError);
+  });
+});
