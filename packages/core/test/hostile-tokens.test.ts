@@ -1,0 +1,117 @@
+import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
+import { createVerifier, TokenGateError, type Verifier } from '@tokengate/core';
+import { createSign } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Malformed and oversized tokens: each must end as a clean TokenGateError (never a crash,
+// never a 500) with a description that does not echo the token.
+let issuer: TestIssuer;
+let verifier: Verifier;
+let good: string;
+
+beforeAll(async () => {
+  issuer = await createTestIssuer();
+  verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri });
+  good = await issuer.mintUserToken();
+  await verifier.verify(good);
+});
+afterAll(() => issuer.close());
+
+const b64 = (text: string) => Buffer.from(text).toString('base64url');
+
+async function outcome(token: string): Promise<TokenGateError> {
+  const error: unknown = await verifier.verify(token).then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(TokenGateError);
+  const failure = error as TokenGateError;
+  expect(failure.status).toBeLessThan(500);
+  expect(JSON.stringify(failure.toProblem())).not.toContain(token.slice(0, 40));
+  return failure;
+}
+
+describe('structurally hostile tokens', () => {
+  const [header, payload, signature] = ['', '', ''].map((_, index) => () => good.split('.')[index] as string);
+  const cases: [string, () => string, RegExp][] = [
+    ['two segments', () => `${header()}.${payload()}`, /three segments/],
+    ['four segments', () => `${good}.${signature()}`, /three segments/],
+    ['five segments (JWE)', () => `${header()}.a.b.c.d`, /JWE/],
+    ['empty signature', () => `${header()}.${payload()}.`, /unsigned/],
+    ['bad base64url in header', () => `${header()}*.${payload()}.${signature()}`, /header is not base64url/],
+    ['bad base64url in payload', () => `${header()}.${payload()}!.${signature()}`, /payload is not base64url/],
+    ['bad base64url in signature', () => `${header()}.${payload()}.${signature()}$`, /signature is not base64url/],
+    ['header not JSON', () => `${b64('{alg:RS256')}.${payload()}.${signature()}`, /header is not JSON/],
+    ['header JSON but an array', () => `${b64('["RS256"]')}.${payload()}.${signature()}`, /header is not a JSON object/],
+    ['header JSON null', () => `${b64('null')}.${payload()}.${signature()}`, /header is not a JSON object/],
+    ['payload JSON but a string', () => `${header()}.${b64('"hello"')}.${signature()}`, /payload is not a JSON object/],
+    ['payload not JSON', () => `${header()}.${b64('exp=1')}.${signature()}`, /payload is not JSON/],
+    ['header without alg', () => `${b64('{"typ":"JWT"}')}.${payload()}.${signature()}`, /no "alg"/],
+    ['alg of the wrong type', () => `${b64('{"alg":["RS256"]}')}.${payload()}.${signature()}`, /no "alg"/],
+    ['empty token segments', () => '..', /not base64url|unsigned/],
+    ['only dots', () => '.....', /JWE|three segments/],
+  ];
+  for (const [name, build, description] of cases) {
+    it(`${name} → 401 invalid_token`, async () => {
+      const error = await outcome(build());
+      expect(error.code).toBe('invalid_token');
+      expect(error.description).toMatch(description);
+    });
+  }
+});
+
+describe('duplicate JSON members', () => {
+  it('the lexically last member wins, as RFC 7515 §5.2 allows: a duplicated alg cannot smuggle "none" past the check', async () => {
+    const token = `${b64('{"alg":"RS256","alg":"none"}')}.${good.split('.')[1]}.${good.split('.')[2]}`;
+    expect((await outcome(token)).description).toBe('Unsigned tokens (alg "none") are never accepted');
+  });
+
+  it('a duplicated claim is read as its last value and stays covered by the signature', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const text = `{"iss":"${issuer.issuer}","aud":"https://evil.example","aud":"${issuer.audience}","sub":"u","exp":${now + 60}}`;
+    const headerSegment = b64(JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid: issuer.currentKid }));
+    const signingInput = `${headerSegment}.${b64(text)}`;
+    const forged = `${signingInput}.${createSign('sha256').update(signingInput).sign(await foreignPrivateKey()).toString('base64url')}`;
+    expect((await outcome(forged)).description).toBe('The token signature is invalid');
+  });
+});
+
+async function foreignPrivateKey() {
+  const { generateKeyPairSync } = await import('node:crypto');
+  return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+}
+
+describe('oversized tokens', () => {
+  for (const size of [8 * 1024 + 1, 1024 * 1024]) {
+    it(`a ${size}-character token is refused quickly without being decoded`, async () => {
+      const token = `${'a'.repeat(size - 2)}.b`;
+      const started = process.hrtime.bigint();
+      const error = await outcome(token);
+      const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+      expect(error.description).toBe('Access token is too large');
+      expect(elapsedMs).toBeLessThan(50);
+    });
+  }
+});
+
+describe('claims of the wrong types', () => {
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    ['scope as a number', { scope: 42 }, /"scope"/],
+    ['permissions as a string', { permissions: 'read:all' }, /"permissions"/],
+    ['exp as a string', { exp: '9999999999' }, /"exp" claim must be a number/],
+    ['nbf as an object', { nbf: {} }, /"nbf" claim must be a number/],
+    ['iat as a boolean', { iat: true }, /"iat" claim must be a number/],
+    ['aud as an object', { aud: { value: 'x' } }, /"aud"/],
+    ['iss as an array', { iss: ['x'] }, /"iss"/],
+    ['sub as a number', { sub: 7 }, /"sub" claim must be a string/],
+    ['client_id as null', { client_id: null }, /"client_id" claim must be a string/],
+    ['scp as a number', { scp: 1 }, /"scp"/],
+  ];
+  for (const [name, claims, description] of cases) {
+    it(`${name} → 401 invalid_token naming the claim`, async () => {
+      const error = await outcome(await issuer.mintUserToken({ claims }));
+      expect(error.code).toBe('invalid_token');
+      expect(error.description).toMatch(description);
+    });
+  }
+});
