@@ -79,6 +79,17 @@ function readAuthorization(headers: RequestLike['headers']): string | undefined 
   return found;
 }
 
+/** True when Node's raw header list repeats `Authorization` (which `headers` would hide). */
+function repeatsAuthorization(rawHeaders: readonly string[] | undefined): boolean {
+  if (rawHeaders === undefined) return false;
+  let seen = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string;
+    if (name.length === AUTHORIZATION.length && name.toLowerCase() === AUTHORIZATION) seen += 1;
+  }
+  return seen > 1;
+}
+
 /**
  * Index just past `Bearer` and its separator, or -1 for any other scheme. The scheme is
  * case-insensitive (RFC 9110 §11.1). Compared code by code so the hot path allocates nothing.
@@ -175,6 +186,7 @@ function parameterToken(value: unknown, maxTokenLength: number): string {
 export function extractToken(request: RequestLike, options: ExtractOptions): string {
   const { methods, maxTokenLength } = options;
   const header = isEnabled(methods, 'header') ? readAuthorization(request.headers) : undefined;
+  if (header !== undefined && repeatsAuthorization(request.rawHeaders)) throw severalHeaders();
   const start = header === undefined ? -1 : bearerStart(header);
   const query = isEnabled(methods, 'query') ? accessTokenParameter(request.query) : undefined;
   const body = isEnabled(methods, 'body') ? accessTokenParameter(formBody(request)) : undefined;

@@ -55,6 +55,11 @@ export interface RequestLike {
   readonly body?: unknown;
   /** Request method, used for the form-body method (never on GET, RFC 6750 §2.2). */
   readonly method?: string | undefined;
+  /**
+   * Node's `rawHeaders` (name, value, name, value, …). Node keeps only the first of repeated
+   * `Authorization` headers in `headers`; with `rawHeaders` the repeat is seen and refused.
+   */
+  readonly rawHeaders?: readonly string[] | undefined;
 }
 
 /** A `fetch`-compatible function (the global `fetch` fits). */

@@ -279,3 +279,15 @@ describe('a token sent by more than one method is invalid_request (RFC 6750 sect
     expect(extractToken(request, { methods: ['query'], maxTokenLength: 64 })).toBe('def');
   });
 });
+
+describe('repeated Authorization headers hidden by Node (rawHeaders)', () => {
+  it('refuses a request whose raw headers repeat Authorization, even if headers shows one', () => {
+    const request = { headers: { authorization: 'Bearer abc' }, rawHeaders: ['Host', 'x', 'Authorization', 'Bearer abc', 'authorization', 'Bearer def'] };
+    expectInvalidRequest(() => extractToken(request, HEADER_ONLY), 'Request carries several Authorization headers');
+  });
+
+  it('accepts a single raw Authorization header', () => {
+    const request = { headers: { authorization: 'Bearer abc' }, rawHeaders: ['Authorization', 'Bearer abc', 'Accept', '*/*'] };
+    expect(extractToken(request, HEADER_ONLY)).toBe('abc');
+  });
+});

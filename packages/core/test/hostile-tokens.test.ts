@@ -32,7 +32,10 @@ async function outcome(token: string): Promise<TokenGateError> {
 }
 
 describe('structurally hostile tokens', () => {
-  const [header, payload, signature] = ['', '', ''].map((_, index) => () => good.split('.')[index] as string);
+  const segment = (index: number) => (): string => good.split('.')[index] as string;
+  const header = segment(0);
+  const payload = segment(1);
+  const signature = segment(2);
   const cases: [string, () => string, RegExp][] = [
     ['two segments', () => `${header()}.${payload()}`, /three segments/],
     ['four segments', () => `${good}.${signature()}`, /three segments/],

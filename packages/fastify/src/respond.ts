@@ -109,7 +109,14 @@ export function hookSettings(source: VerifierOptions | Verifier | undefined, opt
 
 /** The parts of a Fastify request core reads. */
 function requestInput(request: FastifyRequest): RequestLike {
-  return { headers: request.headers, query: request.query as RequestLike['query'], body: request.body, method: request.method };
+  return {
+    headers: request.headers,
+    // Node keeps only the first of repeated Authorization headers; core checks the raw list.
+    rawHeaders: request.raw.rawHeaders,
+    query: request.query as RequestLike['query'],
+    body: request.body,
+    method: request.method,
+  };
 }
 
 /**

@@ -2,7 +2,7 @@
  * `auth()`: authenticate the request and put the verified token on `ctx.state.auth`.
  */
 import type { Context, Middleware, Next } from 'koa';
-import { attachToken, type AccessToken, type CompiledRequirement, type Gate, type Verifier, type VerifierOptions } from '@tokengate/core';
+import { attachToken, type AccessToken, type CompiledRequirement, type Gate, type RequestLike, type Verifier, type VerifierOptions } from '@tokengate/core';
 import { createKoaGate, rejectRequest, type AuthOptions } from './respond.js';
 
 declare module 'koa' {
@@ -40,12 +40,18 @@ export function adoptToken(ctx: Context): void {
 export async function admitRequest(ctx: Context, gate: Gate, requirement: CompiledRequirement, options: AuthOptions): Promise<boolean> {
   adoptToken(ctx);
   try {
-    setAuth(ctx, await gate.authorize(ctx, ctx.request, requirement));
+    setAuth(ctx, await gate.authorize(ctx, requestInput(ctx), requirement));
   } catch (error) {
     rejectRequest(ctx, gate, error, options);
     return false;
   }
   return true;
+}
+
+/** The parts of a Koa request core reads; `rawHeaders` lets core see repeated Authorization headers. */
+function requestInput(ctx: Context): RequestLike {
+  const { request } = ctx;
+  return { headers: request.headers, rawHeaders: ctx.req.rawHeaders, query: request.query, body: (request as { body?: unknown }).body, method: request.method };
 }
 
 /**
@@ -65,7 +71,7 @@ export function auth(source?: VerifierOptions | Verifier, options: AuthOptions =
   return async function tokengateAuth(ctx: Context, next: Next): Promise<void> {
     adoptToken(ctx);
     try {
-      setAuth(ctx, await gate.authenticate(ctx, ctx.request, optional));
+      setAuth(ctx, await gate.authenticate(ctx, requestInput(ctx), optional));
     } catch (error) {
       rejectRequest(ctx, gate, error, options);
       return;
