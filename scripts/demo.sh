@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 source scripts/ensure-pnpm.sh
 "$PNPM" install --frozen-lockfile >&2
 "$PNPM" run build >&2
-exec node scripts/demo.mjs "$@"
+exec node --import tsx scripts/demo.ts "$@"
