@@ -20,6 +20,9 @@ function stringClaim(claims: Claims, name: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** The header of opaque tokens: they have none. */
+export const NO_HEADER: Readonly<Record<string, never>> = Object.freeze({});
+
 /** Build the frozen `AccessToken`. Throws `invalid_token` when scope claims have the wrong types. */
 export function createAccessToken(input: AccessTokenInput): AccessToken {
   const { claims } = input;
@@ -40,4 +43,9 @@ export function createAccessToken(input: AccessTokenInput): AccessToken {
     ...(typeof exp === 'number' ? { expiresAt: new Date(exp * 1000) } : {}),
   };
   return Object.freeze(token);
+}
+
+/** The same description with the given token text (cached opaque tokens are stored without it). */
+export function withToken(accessToken: Omit<AccessToken, 'token'>, token: string): AccessToken {
+  return Object.freeze({ ...accessToken, token });
 }

@@ -4,7 +4,17 @@
  */
 export { createVerifier, type Verifier, type VerifierStats } from './verifier.js';
 export type { TokenCacheOptions } from './token-cache.js';
-export type { VerifierOptions, JwksOptions, ResolvedOptions } from './options.js';
+export type {
+  VerifierOptions,
+  JwksOptions,
+  ResolvedOptions,
+  IntrospectionOptions,
+  IntrospectionAuthMethod,
+  ResolvedIntrospection,
+  TokenResolver,
+  VerificationMode,
+} from './options.js';
+export { IntrospectionConfigurationError, looksLikeJws } from './introspect.js';
 export type { AccessToken, Claims, Clock, FetchLike, JsonValue, ProtectedHeader, RequestLike, TokenType } from './types.js';
 export { TokenGateError, isTokenGateError, ERROR_CODES, type TokenGateErrorCode, type TokenGateErrorOptions, type ErrorPresentation, type ErrorHeaders } from './errors.js';
 export { PROBLEM_CONTENT_TYPE, DEFAULT_PROBLEM_TYPE_BASE, createInstanceId, type ProblemDetails } from './problem.js';

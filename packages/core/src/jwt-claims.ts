@@ -41,7 +41,8 @@ export function acceptedIssuer(claims: Claims, issuers: readonly string[]): stri
   return iss;
 }
 
-function checkAudience(aud: unknown, audiences: readonly string[]): void {
+/** `aud` must be a string or array naming one of `audiences` (absent: refused). */
+export function checkAudience(aud: unknown, audiences: readonly string[]): void {
   if (typeof aud === 'string') {
     if (audiences.includes(aud)) return;
   } else if (Array.isArray(aud)) {
@@ -54,11 +55,18 @@ function checkAudience(aud: unknown, audiences: readonly string[]): void {
   throw invalid('The token is meant for another audience');
 }
 
-function checkTimes(claims: Claims, policy: ClaimPolicy, now: number): void {
+/** The time rules of a claim set. */
+export type TimePolicy = Pick<ClaimPolicy, 'clockTolerance' | 'maxTokenAge'>;
+
+/**
+ * `exp` (required unless `expRequired` is false), `nbf`, a future `iat`, and `maxTokenAge`,
+ * each with `clockTolerance`. `now` in seconds.
+ */
+export function checkTimes(claims: Claims, policy: TimePolicy, now: number, expRequired = true): void {
   const tolerance = policy.clockTolerance;
   const exp = numericDate(claims, 'exp');
-  if (exp === undefined) throw invalid('The token has no "exp" claim');
-  if (now - tolerance >= exp) throw invalid(`The token expired at ${isoTime(exp)}`);
+  if (exp === undefined && expRequired) throw invalid('The token has no "exp" claim');
+  if (exp !== undefined && now - tolerance >= exp) throw invalid(`The token expired at ${isoTime(exp)}`);
   const nbf = numericDate(claims, 'nbf');
   if (nbf !== undefined && nbf > now + tolerance) throw invalid(`The token is not valid before ${isoTime(nbf)}`);
   const iat = numericDate(claims, 'iat');
@@ -69,7 +77,8 @@ function checkTimes(claims: Claims, policy: ClaimPolicy, now: number): void {
   }
 }
 
-function checkStringClaim(claims: Claims, name: string): void {
+/** A claim that, when present, must be a string. */
+export function checkStringClaim(claims: Claims, name: string): void {
   const value = claims[name];
   if (value !== undefined && typeof value !== 'string') throw invalid(`The "${name}" claim must be a string`);
 }

@@ -26,11 +26,43 @@ export interface JwksOptions {
   readonly maxStaleAge?: number;
   /** After a failed fetch, no new fetch for this long; also the 503's `Retry-After`. Default 5000. */
   readonly failureBackoff?: number;
-  /** Largest JWKS or metadata response accepted, in bytes. Default 1048576 (1 MiB). */
+  /** Largest JWKS, metadata or introspection response accepted, in bytes. Default 1048576 (1 MiB). */
   readonly maxResponseBytes?: number;
   /** How many issuers' key sets are kept (multi-tenant). Default 100. */
   readonly maxIssuers?: number;
 }
+
+/** How the client calling the introspection endpoint authenticates (RFC 6749 §2.3.1). */
+export type IntrospectionAuthMethod = 'client_secret_basic' | 'client_secret_post';
+
+/** Token introspection (RFC 7662) for opaque access tokens. */
+export interface IntrospectionOptions {
+  /** The introspection endpoint; default the issuer metadata's `introspection_endpoint` (single issuer only). */
+  readonly endpoint?: string;
+  /** This API's client id at the authorization server. */
+  readonly clientId: string;
+  /** This API's client secret at the authorization server. */
+  readonly clientSecret: string;
+  /** `client_secret_basic` (default: HTTP Basic) or `client_secret_post` (form fields). */
+  readonly authMethod?: IntrospectionAuthMethod;
+  /** Abort an introspection request after this many milliseconds. Default 5000. */
+  readonly timeoutDuration?: number;
+  /** Seconds an active answer is reused, never past the token's `exp`. Default 60; `0` disables. */
+  readonly cacheMaxAge?: number;
+  /** Seconds an inactive (or refused) answer is reused. Default 5; `0` disables. */
+  readonly inactiveCacheAge?: number;
+  /** Most answers kept. Default 10000; `0` disables the cache. */
+  readonly maxEntries?: number;
+}
+
+/**
+ * Resolves a token this API cannot verify locally to its claims, or `null` when it is not
+ * valid. Throwing means the source cannot answer right now (503).
+ */
+export type TokenResolver = (token: string) => Promise<Claims | null>;
+
+/** Which path a token takes: local JWT verification, the introspection endpoint (or `resolveToken`), or chosen by its shape. */
+export type VerificationMode = 'jwt' | 'introspect' | 'auto';
 
 /** Options of `createVerifier`. */
 export interface VerifierOptions {
@@ -76,8 +108,38 @@ export interface VerifierOptions {
   readonly signatureVerifier?: SignatureVerifier;
   /** Accept `http:` issuers that are not loopback. Never in production. */
   readonly dangerouslyAllowHttpIssuer?: boolean;
-  /** The verified-token cache (on by default: 10000 entries, 32 MiB); `false` turns it off. */
+  /**
+   * The verified-token cache (on by default: 10000 entries, 32 MiB); `false` turns it off, and
+   * with it the cache of introspected and resolved opaque tokens.
+   */
   readonly cache?: TokenCacheOptions | false;
+  /** Introspect opaque tokens (RFC 7662) at the authorization server. */
+  readonly introspection?: IntrospectionOptions;
+  /**
+   * Resolve opaque tokens yourself (a proprietary format, a session store): return the claims,
+   * or `null` for an invalid token. The claims are checked like an introspection answer.
+   * Cannot be combined with `introspection`.
+   */
+  readonly resolveToken?: TokenResolver;
+  /**
+   * `jwt`: verify every token locally. `introspect`: send every token to introspection (or
+   * `resolveToken`). `auto`: JWS-shaped tokens locally, everything else to introspection.
+   * Default `auto` when `introspection` or `resolveToken` is set, else `jwt`.
+   */
+  readonly mode?: VerificationMode;
+}
+
+/** Introspection options after validation and defaults. Durations as given: ms for the timeout, seconds for the cache. */
+export interface ResolvedIntrospection {
+  /** `undefined`: discovered from the issuer metadata. */
+  readonly endpoint: string | undefined;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly authMethod: IntrospectionAuthMethod;
+  readonly timeoutDuration: number;
+  readonly cacheMaxAge: number;
+  readonly inactiveCacheAge: number;
+  readonly maxEntries: number;
 }
 
 /** Options after validation and defaults. */
@@ -103,10 +165,15 @@ export interface ResolvedOptions {
   readonly clock: Clock;
   readonly signatureVerifier: SignatureVerifier;
   readonly cache: Required<TokenCacheOptions> | undefined;
+  readonly introspection: ResolvedIntrospection | undefined;
+  readonly resolveToken: TokenResolver | undefined;
+  readonly mode: VerificationMode;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const TOKEN_METHODS: readonly TokenMethod[] = ['header', 'query', 'body'];
+const AUTH_METHODS: readonly IntrospectionAuthMethod[] = ['client_secret_basic', 'client_secret_post'];
+const MODES: readonly VerificationMode[] = ['jwt', 'introspect', 'auto'];
 
 function fail(option: string, rule: string): never {
   throw new TypeError(`"${option}" option ${rule}`);
@@ -125,16 +192,20 @@ function nonNegative(value: unknown, option: string, fallback: number): number {
   return value;
 }
 
-function checkIssuerUrl(issuer: string, allowHttp: boolean): void {
+/** Whether a URL may carry credentials and tokens: `https:`, or `http:` on loopback or with the opt-in. */
+function isSecureUrl(url: URL, allowHttp: boolean): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && (allowHttp || LOOPBACK_HOSTS.has(url.hostname)));
+}
+
+function checkSecureUrl(value: string, option: string, allowHttp: boolean): void {
   let url: URL;
   try {
-    url = new URL(issuer);
+    url = new URL(value);
   } catch {
-    fail('issuer', `must be an absolute URL (got ${JSON.stringify(issuer)})`);
+    fail(option, `must be an absolute URL (got ${JSON.stringify(value)})`);
   }
-  if (url.protocol === 'https:') return;
-  if (url.protocol === 'http:' && (allowHttp || LOOPBACK_HOSTS.has(url.hostname))) return;
-  fail('issuer', `must use https: (${JSON.stringify(issuer)}); http: is accepted only for loopback hosts or with "dangerouslyAllowHttpIssuer"`);
+  if (isSecureUrl(url, allowHttp)) return;
+  fail(option, `must use https: (${JSON.stringify(value)}); http: is accepted only for loopback hosts or with "dangerouslyAllowHttpIssuer"`);
 }
 
 function resolveAlgorithms(options: VerifierOptions, secret: Uint8Array | undefined): Set<string> {
@@ -187,19 +258,60 @@ function optionalFunction<T>(value: T | undefined, option: string): T | undefine
   return value;
 }
 
+function requiredString(value: unknown, option: string): string {
+  if (value === undefined) fail(option, 'is required');
+  if (typeof value !== 'string' || value === '') fail(option, 'must be a non-empty string');
+  return value;
+}
+
+function resolveIntrospection(options: VerifierOptions, issuers: readonly string[]): ResolvedIntrospection | undefined {
+  const introspection: unknown = options.introspection;
+  if (introspection === undefined) return undefined;
+  if (introspection === null || typeof introspection !== 'object') fail('introspection', 'must be an object with "clientId" and "clientSecret"');
+  const input = introspection as IntrospectionOptions;
+  const allowHttp = options.dangerouslyAllowHttpIssuer === true;
+  if (input.endpoint === undefined) {
+    if (issuers.length > 1) fail('introspection.endpoint', 'is required with several issuers (it is discovered only for a single issuer)');
+  } else {
+    checkSecureUrl(requiredString(input.endpoint, 'introspection.endpoint'), 'introspection.endpoint', allowHttp);
+  }
+  const authMethod = input.authMethod ?? 'client_secret_basic';
+  if (!AUTH_METHODS.includes(authMethod)) fail('introspection.authMethod', `must be "client_secret_basic" or "client_secret_post" (got ${JSON.stringify(authMethod)})`);
+  return Object.freeze({
+    endpoint: input.endpoint,
+    clientId: requiredString(input.clientId, 'introspection.clientId'),
+    clientSecret: requiredString(input.clientSecret, 'introspection.clientSecret'),
+    authMethod,
+    timeoutDuration: Math.round(nonNegative(input.timeoutDuration, 'introspection.timeoutDuration', 5_000)),
+    cacheMaxAge: nonNegative(input.cacheMaxAge, 'introspection.cacheMaxAge', 60),
+    inactiveCacheAge: nonNegative(input.inactiveCacheAge, 'introspection.inactiveCacheAge', 5),
+    maxEntries: Math.floor(nonNegative(input.maxEntries, 'introspection.maxEntries', 10_000)),
+  });
+}
+
+function resolveMode(mode: unknown, opaque: boolean): VerificationMode {
+  if (mode === undefined) return opaque ? 'auto' : 'jwt';
+  if (!MODES.includes(mode as VerificationMode)) fail('mode', `must be "jwt", "introspect" or "auto" (got ${JSON.stringify(mode)})`);
+  if (mode !== 'jwt' && !opaque) fail('mode', `"${String(mode)}" needs the "introspection" or "resolveToken" option`);
+  return mode as VerificationMode;
+}
+
 /** Validate options and apply defaults; throws `TypeError` naming the offending option. */
 export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') throw new TypeError('createVerifier() needs an options object with "issuer" and "audience"');
   if (options.issuer === undefined) fail('issuer', 'is required (the token issuer URL, e.g. https://auth.example.com/)');
   if (options.audience === undefined) fail('audience', 'is required (the identifier of this API)');
   const issuers = stringList(options.issuer, 'issuer');
-  for (const issuer of issuers) checkIssuerUrl(issuer, options.dangerouslyAllowHttpIssuer === true);
+  for (const issuer of issuers) checkSecureUrl(issuer, 'issuer', options.dangerouslyAllowHttpIssuer === true);
   if (options.jwksUri !== undefined) {
     if (issuers.length > 1) fail('jwksUri', 'can be used with a single issuer only; several issuers are discovered one by one');
     if (typeof options.jwksUri !== 'string' || !URL.canParse(options.jwksUri)) fail('jwksUri', 'must be an absolute URL');
   }
   const secret = resolveSecret(options.secret);
   const maxTokenAge = options.maxTokenAge === undefined ? undefined : nonNegative(options.maxTokenAge, 'maxTokenAge', 0);
+  const introspection = resolveIntrospection(options, issuers);
+  const resolveToken = optionalFunction(options.resolveToken, 'resolveToken');
+  if (introspection && resolveToken) fail('resolveToken', 'cannot be combined with "introspection"; use one source for opaque tokens');
   return Object.freeze({
     issuers: Object.freeze(issuers),
     audiences: Object.freeze(stringList(options.audience, 'audience')),
@@ -222,5 +334,8 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     clock: optionalFunction(options.clock, 'clock') ?? Date.now,
     signatureVerifier: optionalFunction(options.signatureVerifier, 'signatureVerifier') ?? nodeSignatureVerifier,
     cache: resolveCache(options.cache),
+    introspection,
+    resolveToken,
+    mode: resolveMode(options.mode, introspection !== undefined || resolveToken !== undefined),
   });
 }

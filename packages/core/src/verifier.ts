@@ -1,15 +1,16 @@
 /**
  * `createVerifier`: wires extraction, JWS decoding, header rules, keys, the signature step and
- * claim rules into `verify` and `authenticate`.
+ * claim rules into `verify` and `authenticate`; opaque tokens go to `introspect.ts` by `mode`.
  */
 import { createAccessToken } from './access-token.js';
 import { HMAC_ALGORITHMS } from './algorithms.js';
 import { TokenGateError, type ErrorPresentation } from './errors.js';
 import { extractToken } from './extract.js';
+import { createOpaqueVerifier, looksLikeJws, type OpaqueVerifier } from './introspect.js';
 import { checkHeader, decodeJws, type HeaderPolicy } from './jws.js';
 import { acceptedIssuer, checkClaims, type ClaimPolicy } from './jwt-claims.js';
 import { KeyStore } from './key-store.js';
-import { resolveOptions, type ResolvedOptions, type VerifierOptions } from './options.js';
+import { resolveOptions, type ResolvedOptions, type VerificationMode, type VerifierOptions } from './options.js';
 import { prepareKey, type PreparedKey } from './signature.js';
 import { TokenCache, type KeyFreshness } from './token-cache.js';
 import type { IssuerKeySet } from './jwks.js';
@@ -43,7 +44,11 @@ export interface VerifierStats {
   readonly cachedTokens: number;
   /** Approximate bytes the cache holds (bounded by `cache.maxBytes`). */
   readonly cachedBytes: number;
+  /** Answers held by the opaque-token cache; present when `introspection` or `resolveToken` is configured. */
+  readonly introspectedTokens?: number;
 }
+
+type VerifyToken = (token: string) => Promise<AccessToken>;
 
 /** A configured shared secret cannot be withdrawn by the issuer. */
 const ALWAYS_FRESH: KeyFreshness = Object.freeze({ fresh: true });
@@ -118,20 +123,27 @@ export function createVerifier(input: VerifierOptions): Verifier {
     return accessToken;
   }
 
+  const opaque = options.mode === 'jwt' ? undefined : createOpaqueVerifier(options, store);
+  const verifyToken = dispatch(options.mode, verifyJwt, opaque);
+
   return Object.freeze({
     options,
     fail,
-    stats: () => ({ cachedTokens: cache?.size ?? 0, cachedBytes: cache?.bytes ?? 0 }),
+    stats: () => ({
+      cachedTokens: cache?.size ?? 0,
+      cachedBytes: cache?.bytes ?? 0,
+      ...(opaque ? { introspectedTokens: opaque.size } : {}),
+    }),
     async verify(token: string) {
       try {
-        return await verifyJwt(token);
+        return await verifyToken(token);
       } catch (error) {
         throw fail(error);
       }
     },
     async authenticate(request: RequestLike) {
       try {
-        return await verifyJwt(extractToken(request, extractOptions));
+        return await verifyToken(extractToken(request, extractOptions));
       } catch (error) {
         throw fail(error);
       }
@@ -145,12 +157,22 @@ export function createVerifier(input: VerifierOptions): Verifier {
         throw fail(error);
       }
       try {
-        return await verifyJwt(token);
+        return await verifyToken(token);
       } catch (error) {
         throw fail(error);
       }
     },
   });
+}
+
+/**
+ * The verification a token gets. In 'jwt' mode it is `verifyJwt` itself, so JWTs pay nothing for
+ * opaque-token support; 'introspect' sends every token to the opaque path; 'auto' decides by shape.
+ */
+function dispatch(mode: VerificationMode, verifyJwt: VerifyToken, opaque: OpaqueVerifier | undefined): VerifyToken {
+  if (opaque === undefined) return verifyJwt;
+  if (mode === 'introspect') return opaque.verify;
+  return (token) => (looksLikeJws(token) ? verifyJwt(token) : opaque.verify(token));
 }
 
 function safeVerify(options: ResolvedOptions, key: PreparedKey, signingInput: Buffer, signature: Buffer): boolean {

@@ -17,6 +17,8 @@ export interface FetchCounts {
   oauthMetadata: number;
   /** Requests for the OIDC `openid-configuration` document. */
   openidConfiguration: number;
+  /** Requests to the introspection endpoint (`/introspect`). */
+  introspection: number;
 }
 
 /**
@@ -39,7 +41,7 @@ export type CounterName = keyof FetchCounts;
  * ```
  */
 export function createFetchCounts(): FetchCounts {
-  return { jwks: 0, discovery: 0, oauthMetadata: 0, openidConfiguration: 0 };
+  return { jwks: 0, discovery: 0, oauthMetadata: 0, openidConfiguration: 0, introspection: 0 };
 }
 
 /**
@@ -55,4 +57,5 @@ export function resetFetchCounts(counts: FetchCounts): void {
   counts.discovery = 0;
   counts.oauthMetadata = 0;
   counts.openidConfiguration = 0;
+  counts.introspection = 0;
 }

@@ -14,13 +14,15 @@ export interface FaultSwitches {
   down: boolean;
   /** Delay every response by this many milliseconds; `0` = no delay. Timers never outlive `close()`. */
   slowMs: number;
-  /** Answer every JWKS and metadata request with this HTTP status (an integer 200–599); `null` = off. */
+  /** Answer every JWKS, metadata and introspection request with this HTTP status (an integer 200–599); `null` = off. */
   status: number | null;
-  /** Answer JWKS and metadata requests with `200` and a body that is not valid JSON. */
+  /** Answer JWKS, metadata and introspection requests with `200` and a body that is not valid JSON. */
   garbage: boolean;
   /** Answer the JWKS request with exactly this body (`200`, `application/json`); `null` = off. */
   jwksBody: string | null;
-  /** Answer JWKS and metadata requests with `302` pointing at the same URL. */
+  /** Answer every introspection request with exactly this body (`200`, `application/json`), before client authentication; `null` = off. */
+  introspectionBody: string | null;
+  /** Answer JWKS, metadata and introspection requests with `302` pointing at the same URL. */
   redirectLoop: boolean;
   /** Turns every switch off. */
   reset(): void;
@@ -43,6 +45,7 @@ export function createFaultSwitches(): FaultSwitches {
     status: null,
     garbage: false,
     jwksBody: null,
+    introspectionBody: null,
     redirectLoop: false,
     reset() {
       faults.down = false;
@@ -50,6 +53,7 @@ export function createFaultSwitches(): FaultSwitches {
       faults.status = null;
       faults.garbage = false;
       faults.jwksBody = null;
+      faults.introspectionBody = null;
       faults.redirectLoop = false;
     },
   };

@@ -1,6 +1,7 @@
 export { createTestIssuer } from './issuer.js';
 export type { RotateKeysOptions, TestIssuer, TestIssuerOptions } from './issuer-types.js';
-export type { MintClientOptions, MintCommon, MintOptions, MintUserOptions, ScopeClaim } from './mint-options.js';
+export type { MintClientOptions, MintCommon, MintOpaqueOptions, MintOptions, MintUserOptions, OpaqueGrantType, ScopeClaim } from './mint-options.js';
+export type { ClientAuthMethod, IntrospectionClient } from './introspection.js';
 export type { FaultSwitches } from './faults.js';
 export type { FetchCounts } from './counts.js';
 export type { SigningAlgorithm } from './algorithms.js';

@@ -1,10 +1,11 @@
 import type { SigningAlgorithm } from './algorithms.js';
 import type { FetchCounts } from './counts.js';
 import type { FaultSwitches } from './faults.js';
+import type { ClientAuthMethod, IntrospectionClient } from './introspection.js';
 import type { JsonObject } from './jws.js';
 import type { PublicJwk } from './keys.js';
 import type { DiscoveryMode } from './metadata.js';
-import type { MintClientOptions, MintOptions, MintUserOptions } from './mint-options.js';
+import type { MintClientOptions, MintOpaqueOptions, MintOptions, MintUserOptions } from './mint-options.js';
 
 /**
  * Options for `createTestIssuer`. Every member is optional.
@@ -27,6 +28,13 @@ export interface TestIssuerOptions {
   discovery?: DiscoveryMode;
   /** Written as the `issuer` member of the metadata instead of the real issuer (to test a mismatch). */
   issuerInMetadata?: string;
+  /**
+   * The client registered at the introspection endpoint; default id `'test-resource-server'`
+   * and a random secret. Either member may be given alone.
+   */
+  introspectionClient?: { clientId?: string; clientSecret?: string };
+  /** Client authentication accepted by the introspection endpoint; default both methods. */
+  introspectionAuthMethods?: ClientAuthMethod[];
 }
 
 /**
@@ -74,6 +82,10 @@ export interface TestIssuer {
   readonly faults: FaultSwitches;
   /** Live request counters. */
   readonly fetchCounts: Readonly<FetchCounts>;
+  /** `${issuer}/introspect` (RFC 7662), also advertised as the metadata's `introspection_endpoint`. */
+  readonly introspectionEndpoint: string;
+  /** The client the introspection endpoint accepts: configure the API under test with it. */
+  readonly introspectionClient: IntrospectionClient;
 
   /**
    * Mints a user access token: `sub` `'user-123'`, `client_id` `'test-client'`, no `grant_type`.
@@ -104,6 +116,29 @@ export interface TestIssuer {
    * ```
    */
   mintToken(options?: MintOptions): Promise<string>;
+
+  /**
+   * Mints an opaque access token (a random UUID) that only the introspection endpoint can
+   * resolve: `{ active: true, client_id, token_type: 'Bearer', grant_type, auth_type, scope, sub, exp, iat, iss, aud }`.
+   *
+   * @example
+   * ```ts
+   * const user = await issuer.mintOpaqueToken({ sub: 'alice', scopes: ['read'] });
+   * const client = await issuer.mintOpaqueToken({ grantType: 'client_credentials' }); // no sub
+   * ```
+   */
+  mintOpaqueToken(options?: MintOpaqueOptions): Promise<string>;
+
+  /**
+   * Revokes a token: the introspection endpoint answers `{ active: false }` for it from now on.
+   * Works for opaque tokens and for JWTs (which still verify locally, as real JWTs do).
+   *
+   * @example
+   * ```ts
+   * issuer.revoke(token);
+   * ```
+   */
+  revoke(token: string): void;
 
   /**
    * Signs exactly `claims` with a key this issuer never published (same algorithm, generated

@@ -8,12 +8,14 @@ import { createFaultSwitches } from './faults.js';
 import type { RotateKeysOptions, TestIssuer, TestIssuerOptions } from './issuer-types.js';
 import type { ForeignKey } from './foreign-key.js';
 import { createForeignKey } from './foreign-key.js';
+import type { IntrospectionClient } from './introspection.js';
+import { IntrospectionService } from './introspection.js';
 import type { JsonObject } from './jws.js';
 import { mintUnsignedToken, signCompact } from './jws.js';
 import type { PublicJwk } from './keys.js';
 import { KeyRing } from './keys.js';
 import { oauthMetadataPath, openidConfigurationPath } from './metadata.js';
-import type { MintClientOptions, MintCommon, MintOptions, MintUserOptions } from './mint-options.js';
+import type { MintClientOptions, MintCommon, MintOpaqueOptions, MintOptions, MintUserOptions } from './mint-options.js';
 import type { ResolvedIssuerOptions } from './options.js';
 import { resolveIssuerOptions } from './options.js';
 import { buildIssuerRoutes } from './routes.js';
@@ -28,7 +30,9 @@ class LocalTestIssuer implements TestIssuer {
   readonly openidConfigurationUrl: string;
   readonly port: number;
   readonly algorithm: SigningAlgorithm;
+  readonly introspectionEndpoint: string;
   readonly #keys: KeyRing;
+  readonly #introspection: IntrospectionService;
   readonly #counts: FetchCounts;
   readonly #server: RunningServer;
   readonly #context: MintContext;
@@ -40,6 +44,7 @@ class LocalTestIssuer implements TestIssuer {
     readonly faults: FaultSwitches,
     counts: FetchCounts,
     server: RunningServer,
+    introspection: IntrospectionService,
   ) {
     this.issuer = `${server.origin}${options.path}`;
     this.audience = options.audience;
@@ -48,7 +53,9 @@ class LocalTestIssuer implements TestIssuer {
     this.openidConfigurationUrl = `${server.origin}${openidConfigurationPath(options.path)}`;
     this.port = server.port;
     this.algorithm = options.algorithm;
+    this.introspectionEndpoint = `${this.issuer}/introspect`;
     this.#keys = keys;
+    this.#introspection = introspection;
     this.#counts = counts;
     this.#server = server;
     this.#context = { issuer: this.issuer, audience: this.audience, tokenLifetime: options.tokenLifetime };
@@ -62,6 +69,10 @@ class LocalTestIssuer implements TestIssuer {
     return this.#counts;
   }
 
+  get introspectionClient(): IntrospectionClient {
+    return this.#introspection.client;
+  }
+
   mintUserToken(options: MintUserOptions = {}): Promise<string> {
     return this.#mint(options, { sub: options.sub ?? 'user-123', client_id: options.clientId ?? 'test-client' });
   }
@@ -73,6 +84,14 @@ class LocalTestIssuer implements TestIssuer {
 
   mintToken(options: MintOptions = {}): Promise<string> {
     return this.#mint(options, {});
+  }
+
+  async mintOpaqueToken(options: MintOpaqueOptions = {}): Promise<string> {
+    return this.#introspection.mint(options);
+  }
+
+  revoke(token: string): void {
+    this.#introspection.revoke(token);
   }
 
   async mintWithForeignKey(claims: JsonObject, header: JsonObject = {}): Promise<string> {
@@ -122,7 +141,8 @@ class LocalTestIssuer implements TestIssuer {
 
 /**
  * Starts a local OAuth 2.0 / OpenID Connect issuer on `127.0.0.1` with an ephemeral port:
- * metadata documents, a JWKS, token minting, key rotation and fault switches.
+ * metadata documents, a JWKS, token minting (JWTs and opaque tokens), an introspection
+ * endpoint with client authentication, revocation, key rotation and fault switches.
  *
  * @example
  * ```ts
@@ -143,11 +163,20 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
   const keys = await KeyRing.create(resolved.algorithm);
   const faults = createFaultSwitches();
   const counts = createFetchCounts();
+  let introspection: IntrospectionService | undefined;
   const server = await startServer({
     faults,
     counts,
     routes: (origin) => {
       const issuer = `${origin}${resolved.path}`;
+      introspection = new IntrospectionService({
+        issuer,
+        audience: resolved.audience,
+        tokenLifetime: resolved.tokenLifetime,
+        client: resolved.introspectionClient,
+        authMethods: resolved.introspectionAuthMethods,
+        keys,
+      });
       return buildIssuerRoutes({
         issuer,
         issuerPath: resolved.path,
@@ -156,8 +185,9 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
         discovery: resolved.discovery,
         keys,
         faults,
+        introspection,
       });
     },
   });
-  return new LocalTestIssuer(resolved, keys, faults, counts, server);
+  return new LocalTestIssuer(resolved, keys, faults, counts, server, introspection as IntrospectionService);
 }

@@ -1,4 +1,5 @@
 import type { SigningAlgorithm } from './algorithms.js';
+import type { ClientAuthMethod } from './introspection.js';
 
 /**
  * Which metadata documents the issuer serves: the RFC 8414 `oauth-authorization-server`
@@ -32,6 +33,7 @@ export interface AuthorizationServerMetadata {
   code_challenge_methods_supported: string[];
   id_token_signing_alg_values_supported: string[];
   token_endpoint_auth_methods_supported: string[];
+  introspection_endpoint_auth_methods_supported: string[];
 }
 
 /**
@@ -39,7 +41,10 @@ export interface AuthorizationServerMetadata {
  *
  * @example
  * ```ts
- * const input: MetadataInput = { issuer: 'http://127.0.0.1:4000', metadataIssuer: 'http://127.0.0.1:4000', algorithm: 'RS256' };
+ * const input: MetadataInput = {
+ *   issuer: 'http://127.0.0.1:4000', metadataIssuer: 'http://127.0.0.1:4000', algorithm: 'RS256',
+ *   introspectionAuthMethods: ['client_secret_basic', 'client_secret_post'],
+ * };
  * ```
  */
 export interface MetadataInput {
@@ -48,6 +53,8 @@ export interface MetadataInput {
   /** The value written in the `issuer` member (differs only when a mismatch is being tested). */
   readonly metadataIssuer: string;
   readonly algorithm: SigningAlgorithm;
+  /** How the introspection endpoint accepts client authentication. */
+  readonly introspectionAuthMethods: readonly ClientAuthMethod[];
 }
 
 /**
@@ -72,6 +79,7 @@ export function buildMetadata(input: MetadataInput): AuthorizationServerMetadata
     code_challenge_methods_supported: ['S256'],
     id_token_signing_alg_values_supported: [input.algorithm],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'private_key_jwt'],
+    introspection_endpoint_auth_methods_supported: [...input.introspectionAuthMethods],
   };
 }
 

@@ -89,3 +89,42 @@ export interface MintClientOptions extends MintCommon {
  * ```
  */
 export type MintOptions = MintCommon;
+
+/**
+ * The grant an opaque token was issued through, as the introspection response's `grant_type`.
+ *
+ * @example
+ * ```ts
+ * await issuer.mintOpaqueToken({ grantType: 'client_credentials' });
+ * ```
+ */
+export type OpaqueGrantType = 'authorization_code' | 'client_credentials' | 'refresh_token';
+
+/**
+ * Options for `mintOpaqueToken`: an opaque (UUID) token whose claims only the introspection
+ * endpoint reveals. Every member changes one field of the introspection response.
+ *
+ * @example
+ * ```ts
+ * await issuer.mintOpaqueToken({ sub: 'alice', scopes: ['read', 'write'] });
+ * await issuer.mintOpaqueToken({ grantType: 'client_credentials', clientId: 'billing' }); // no sub
+ * ```
+ */
+export interface MintOpaqueOptions {
+  /** `sub`; default `'user-123'`, none for `client_credentials`; `null` omits it. */
+  sub?: string | null;
+  /** `client_id`; default `'test-client'`. */
+  clientId?: string;
+  /** Scopes, as the space-separated `scope` member. Omitted: no `scope` member. */
+  scopes?: string[];
+  /** `grant_type`; default `'authorization_code'`. */
+  grantType?: OpaqueGrantType;
+  /** `auth_type`; default `'client'` for `client_credentials`, `'user'` otherwise; `null` omits it. */
+  authType?: 'user' | 'client' | null;
+  /** `exp` as seconds from now (negative = already expired, so inactive); default the token lifetime; `null` omits `exp`. */
+  expiresIn?: number | null;
+  /** `aud`; default the issuer's audience; `null` omits it. */
+  audience?: string | string[] | null;
+  /** Extra or overriding members of the introspection response, applied last. `undefined` removes a member. */
+  claims?: Record<string, unknown>;
+}

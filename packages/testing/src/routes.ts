@@ -1,6 +1,8 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { SigningAlgorithm } from './algorithms.js';
 import type { CounterName } from './counts.js';
 import type { FaultSwitches } from './faults.js';
+import type { IntrospectionService } from './introspection.js';
 import type { KeyRing } from './keys.js';
 import type { DiscoveryMode } from './metadata.js';
 import { buildMetadata, oauthMetadataPath, openidConfigurationPath } from './metadata.js';
@@ -10,12 +12,16 @@ import { buildMetadata, oauthMetadataPath, openidConfigurationPath } from './met
  *
  * @example
  * ```ts
- * const request: RouteRequest = { method: 'GET', url: new URL('http://127.0.0.1:4000/jwks') };
+ * const request: RouteRequest = { method: 'GET', url: new URL('http://127.0.0.1:4000/jwks'), headers: {}, body: '' };
  * ```
  */
 export interface RouteRequest {
   readonly method: string;
   readonly url: URL;
+  /** Node's header map: lower-case names. */
+  readonly headers: IncomingHttpHeaders;
+  /** The request body as UTF-8 text (`''` when there is none). */
+  readonly body: string;
 }
 
 /**
@@ -83,7 +89,7 @@ export function jsonResponse(status: number, value: unknown, headers: Record<str
  *
  * @example
  * ```ts
- * const routes = buildIssuerRoutes({ issuer, issuerPath: '', metadataIssuer: issuer, algorithm: 'RS256', discovery: 'both', keys, faults });
+ * const routes = buildIssuerRoutes({ issuer, issuerPath: '', metadataIssuer: issuer, algorithm: 'RS256', discovery: 'both', keys, faults, introspection });
  * ```
  */
 export interface IssuerRouteContext {
@@ -94,12 +100,14 @@ export interface IssuerRouteContext {
   readonly discovery: DiscoveryMode;
   readonly keys: KeyRing;
   readonly faults: FaultSwitches;
+  /** Opaque tokens, revocations and the registered introspection client. */
+  readonly introspection: IntrospectionService;
 }
 
 const READ_METHODS: readonly string[] = ['GET', 'HEAD'];
 
 /**
- * The issuer's route table: the two metadata documents and the JWKS.
+ * The issuer's route table: the two metadata documents, the JWKS and the introspection endpoint.
  *
  * @example
  * ```ts
@@ -107,7 +115,7 @@ const READ_METHODS: readonly string[] = ['GET', 'HEAD'];
  * ```
  */
 export function buildIssuerRoutes(context: IssuerRouteContext): RouteTable {
-  const metadata = buildMetadata(context);
+  const metadata = buildMetadata({ ...context, introspectionAuthMethods: context.introspection.authMethods });
   const serveMetadata = (): RouteResponse => jsonResponse(200, metadata);
   const routes = new Map<string, Route>();
   routes.set(oauthMetadataPath(context.issuerPath), {
@@ -133,6 +141,16 @@ export function buildIssuerRoutes(context: IssuerRouteContext): RouteTable {
       context.faults.jwksBody === null
         ? jsonResponse(200, { keys: context.keys.publicJwks() })
         : { status: 200, body: context.faults.jwksBody, headers: { 'content-type': 'application/json' } },
+  });
+  routes.set(`${context.issuerPath}/introspect`, {
+    counters: ['introspection'],
+    enabled: true,
+    faultable: true,
+    methods: ['POST'],
+    handle: (request) =>
+      context.faults.introspectionBody === null
+        ? context.introspection.handle(request)
+        : { status: 200, body: context.faults.introspectionBody, headers: { 'content-type': 'application/json' } },
   });
   return routes;
 }

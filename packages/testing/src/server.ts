@@ -40,13 +40,26 @@ export interface RunningServer {
 }
 
 const NO_BODY_STATUSES = new Set([204, 205, 304]);
+/** Request bodies larger than this are answered with 413. */
+const MAX_REQUEST_BYTES = 65_536;
 
-function notFound(request: RouteRequest): RouteResponse {
+/** The request body as UTF-8 text, or `undefined` when it exceeds {@link MAX_REQUEST_BYTES} (the rest is drained, not kept). */
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+  }
+  return size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks, size).toString('utf8');
+}
+
+function notFound(request: Pick<RouteRequest, 'url'>): RouteResponse {
   return jsonResponse(404, { error: 'not_found', path: request.url.pathname });
 }
 
 /** The answer that replaces the route handler: 404, 405 or an active fault; `undefined` when the handler answers. */
-function overrideResponse(route: Route | undefined, request: RouteRequest, faults: FaultSwitches): RouteResponse | undefined {
+function overrideResponse(route: Route | undefined, request: Pick<RouteRequest, 'method' | 'url'>, faults: FaultSwitches): RouteResponse | undefined {
   if (route === undefined || !route.enabled) return notFound(request);
   if (!route.methods.includes(request.method)) {
     return jsonResponse(405, { error: 'method_not_allowed' }, { allow: route.methods.join(', ') });
@@ -71,7 +84,8 @@ function write(req: IncomingMessage, res: ServerResponse, response: RouteRespons
  * Starts an HTTP server on `127.0.0.1` with an ephemeral port and serves the route table.
  *
  * Every request is counted first; then `down` resets the connection, `slowMs` delays the
- * answer, and the remaining switches replace the answer of faultable routes.
+ * answer, and the remaining switches replace the answer of faultable routes. Route handlers
+ * get the request body as text (up to 64 KiB; larger bodies are answered with 413).
  *
  * @example
  * ```ts
@@ -85,17 +99,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let routes: RouteTable = new Map();
   let origin = '';
 
-  const answer = async (req: IncomingMessage, res: ServerResponse, route: Route | undefined, request: RouteRequest) => {
+  const answer = async (req: IncomingMessage, res: ServerResponse, route: Route | undefined, target: Omit<RouteRequest, 'body'>) => {
     try {
-      const replaced = overrideResponse(route, request, faults);
-      write(req, res, replaced ?? (route === undefined ? notFound(request) : await route.handle(request)));
+      const replaced = overrideResponse(route, target, faults);
+      if (replaced !== undefined || route === undefined) {
+        write(req, res, replaced ?? notFound(target));
+        return;
+      }
+      const body = await readBody(req);
+      if (body === undefined) {
+        write(req, res, jsonResponse(413, { error: 'request_too_large' }));
+        return;
+      }
+      write(req, res, await route.handle({ ...target, body }));
     } catch {
       res.destroy();
     }
   };
 
   const server = createServer((req, res) => {
-    const request: RouteRequest = { method: req.method ?? 'GET', url: new URL(req.url ?? '/', origin) };
+    const request: Omit<RouteRequest, 'body'> = { method: req.method ?? 'GET', url: new URL(req.url ?? '/', origin), headers: req.headers };
     const route = routes.get(request.url.pathname);
     for (const name of route?.counters ?? []) counts[name] += 1;
     if (faults.down) {

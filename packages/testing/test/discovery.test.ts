@@ -16,6 +16,7 @@ function expectedMetadata(issuer: TestIssuer, issuerMember = issuer.issuer) {
     code_challenge_methods_supported: ['S256'],
     id_token_signing_alg_values_supported: [issuer.algorithm],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'private_key_jwt'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
   };
 }
 
@@ -49,8 +50,8 @@ describe('issuer at the root', () => {
     expect(response.body).toEqual(expectedMetadata(issuer));
   });
 
-  it('answers unknown paths, the token endpoint and the introspection endpoint with 404 JSON', async () => {
-    for (const path of ['/nope', '/token', '/introspect', '/jwks/extra']) {
+  it('answers unknown paths and the token endpoint with 404 JSON', async () => {
+    for (const path of ['/nope', '/token', '/introspect/extra', '/jwks/extra']) {
       const response = await getJson(`${issuer.issuer}${path}`);
       expect(response.status).toBe(404);
       expect(response.body).toEqual({ error: 'not_found', path });

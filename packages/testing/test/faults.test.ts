@@ -24,7 +24,7 @@ describe('down', () => {
       expect(error).toBeInstanceOf(TypeError);
       expect(error.message).toBe('fetch failed');
     }
-    expect(issuer.fetchCounts).toEqual({ jwks: 1, discovery: 2, oauthMetadata: 1, openidConfiguration: 1 });
+    expect(issuer.fetchCounts).toEqual({ jwks: 1, discovery: 2, oauthMetadata: 1, openidConfiguration: 1, introspection: 0 });
   });
 
   it('makes a remote JWKS fail, and recovers when switched off', async () => {
@@ -135,10 +135,10 @@ describe('redirectLoop', () => {
 
 describe('reset', () => {
   it('turns every switch off', async () => {
-    Object.assign(issuer.faults, { down: true, slowMs: 50, status: 500, garbage: true, jwksBody: '{}', redirectLoop: true });
+    Object.assign(issuer.faults, { down: true, slowMs: 50, status: 500, garbage: true, jwksBody: '{}', introspectionBody: '{}', redirectLoop: true });
     issuer.faults.reset();
     const { reset: _reset, ...switches } = issuer.faults;
-    expect(switches).toEqual({ down: false, slowMs: 0, status: null, garbage: false, jwksBody: null, redirectLoop: false });
+    expect(switches).toEqual({ down: false, slowMs: 0, status: null, garbage: false, jwksBody: null, introspectionBody: null, redirectLoop: false });
     expect((await getJson(issuer.jwksUri)).body).toEqual(issuer.jwks());
   });
 });

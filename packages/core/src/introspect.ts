@@ -1,0 +1,306 @@
+/**
+ * Opaque access tokens: asking the authorization server about them (RFC 7662 token
+ * introspection) or the server's own `resolveToken`, the checks an active answer must pass,
+ * and its mapping to the same `AccessToken` a JWT gives.
+ *
+ * Failures of the source (down, slow, an error status, an answer that is not an introspection
+ * response, a throwing `resolveToken`) are 503 `temporarily_unavailable`, never 401: the token
+ * may well be valid. Only an answer saying the token is not active, or claims this API does not
+ * accept, make a 401.
+ */
+import { Buffer } from 'node:buffer';
+import { createAccessToken, NO_HEADER, withToken } from './access-token.js';
+import { readClaim } from './claims.js';
+import { TokenGateError } from './errors.js';
+import { createCappedFetch, IssuerResponseError, type HttpLimits } from './http.js';
+import { cacheKey, IntrospectionCache, type AcceptedToken, type OpaqueOutcome } from './introspection-cache.js';
+import { acceptedIssuer, checkAudience, checkStringClaim, checkTimes } from './jwt-claims.js';
+import type { KeyStore } from './key-store.js';
+import type { ResolvedIntrospection, ResolvedOptions, TokenResolver } from './options.js';
+import type { AccessToken, Claims } from './types.js';
+
+/**
+ * The opaque-token source is misconfigured: wrong client credentials, no endpoint to call.
+ * Carried as the `cause` of the 503, so `onError` shows what to fix; the caller is not blamed.
+ */
+export class IntrospectionConfigurationError extends Error {
+  override readonly name = 'IntrospectionConfigurationError';
+}
+
+/** What the source said: the claims of an active token, or `null`. `size` estimates the claims' bytes. */
+interface Answer {
+  readonly claims: Claims | null;
+  readonly size: number;
+}
+
+type ClaimsSource = (token: string) => Promise<Answer>;
+
+/** Verifies tokens through introspection or `resolveToken`, with caching. */
+export interface OpaqueVerifier {
+  verify(token: string): Promise<AccessToken>;
+  /** Entries in the cache of answers. */
+  readonly size: number;
+}
+
+const INACTIVE: Answer = Object.freeze({ claims: null, size: 0 });
+const NOT_ACTIVE = 'The access token is not active';
+const UNAVAILABLE = 'The authorization server cannot check the access token right now';
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+/** Cache bounds for `resolveToken`, which has no options of its own. */
+const RESOLVER_CACHE = Object.freeze({ cacheMaxAge: 60, inactiveCacheAge: 5, maxEntries: 10_000 });
+/** A Retry-After from the endpoint is honoured up to this many seconds. */
+const MAX_RETRY_AFTER = 3600;
+
+/**
+ * Whether a token is shaped like a compact JWS: three base64url segments (header and payload
+ * non-empty) whose header decodes to a JSON object with an `alg` string. `auto` mode verifies
+ * those locally and sends everything else to introspection.
+ * @example looksLikeJws('dba896fe-8f14-46bd-89ac-4270091e9db1') // => false
+ */
+export function looksLikeJws(token: unknown): boolean {
+  if (typeof token !== 'string') return false;
+  const first = token.indexOf('.');
+  const second = first <= 0 ? -1 : token.indexOf('.', first + 1);
+  if (second < 0 || second === first + 1 || token.indexOf('.', second + 1) >= 0) return false;
+  const header = token.slice(0, first);
+  if (!BASE64URL.test(header) || !BASE64URL.test(token.slice(first + 1, second)) || !BASE64URL.test(token.slice(second + 1))) return false;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
+    return value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as { alg?: unknown }).alg === 'string';
+  } catch {
+    return false;
+  }
+}
+
+function unavailable(cause: unknown, retryAfter?: number): TokenGateError {
+  return new TokenGateError('temporarily_unavailable', UNAVAILABLE, { cause, ...(retryAfter === undefined ? {} : { retryAfter }) });
+}
+
+function misconfigured(message: string): TokenGateError {
+  return unavailable(new IntrospectionConfigurationError(message));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+// --- The introspection client -------------------------------------------------------------
+
+/** `application/x-www-form-urlencoded` encoding of one value (RFC 6749 Appendix B). */
+function formEncode(value: string): string {
+  return new URLSearchParams([['', value]]).toString().slice(1);
+}
+
+function requestHeaders(settings: ResolvedIntrospection): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  if (settings.authMethod === 'client_secret_basic') {
+    // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined and base64-encoded.
+    const credentials = `${formEncode(settings.clientId)}:${formEncode(settings.clientSecret)}`;
+    headers.authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+  }
+  return headers;
+}
+
+function requestBody(token: string, settings: ResolvedIntrospection): string {
+  const form = new URLSearchParams({ token, token_type_hint: 'access_token' });
+  if (settings.authMethod === 'client_secret_post') {
+    form.set('client_id', settings.clientId);
+    form.set('client_secret', settings.clientSecret);
+  }
+  return form.toString();
+}
+
+function retryAfter(response: Response): number | undefined {
+  const value = response.headers.get('retry-after');
+  if (value === null || !/^\d+$/.test(value.trim())) return undefined;
+  return Math.min(MAX_RETRY_AFTER, Math.max(1, Number(value)));
+}
+
+function clientAuthenticationFailed(status: number): TokenGateError {
+  return misconfigured(`introspection client authentication failed (${status}): check introspection.clientId/clientSecret`);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Turn the endpoint's response into an answer, or throw the 503 it calls for. */
+async function readAnswer(response: Response): Promise<Answer> {
+  const text = await response.text();
+  const { status } = response;
+  if (status === 401 || status === 403) throw clientAuthenticationFailed(status);
+  if (status !== 200) {
+    // RFC 6749 §5.2 lets a server refuse form-posted credentials with 400 invalid_client.
+    const body = parseJson(text);
+    if (status === 400 && isObject(body) && body.error === 'invalid_client') throw clientAuthenticationFailed(status);
+    throw unavailable(new IssuerResponseError(`The introspection endpoint answered ${status}`), retryAfter(response));
+  }
+  const body = parseJson(text);
+  if (!isObject(body)) throw unavailable(new IssuerResponseError('The introspection response is not a JSON object'));
+  if (typeof body.active !== 'boolean') throw unavailable(new IssuerResponseError('The introspection response has no boolean "active" member'));
+  return body.active ? { claims: body as Claims, size: text.length * 2 } : INACTIVE;
+}
+
+/** RFC 7662 §2: POST the token, authenticated as this API's client. */
+function introspectionSource(settings: ResolvedIntrospection, options: ResolvedOptions, store: KeyStore): ClaimsSource {
+  const limits: HttpLimits = { fetch: options.fetch, timeoutDuration: settings.timeoutDuration, maxResponseBytes: options.jwks.maxResponseBytes };
+  const post = createCappedFetch(limits);
+  const headers = requestHeaders(settings);
+  const issuer = options.issuers[0] as string;
+  let endpoint = settings.endpoint;
+
+  async function discoverEndpoint(): Promise<string> {
+    let discovered: unknown;
+    try {
+      discovered = (await store.metadata(issuer)).introspection_endpoint;
+    } catch (cause) {
+      throw unavailable(cause);
+    }
+    if (typeof discovered !== 'string' || !URL.canParse(discovered)) {
+      throw misconfigured('The issuer metadata has no valid introspection_endpoint: set introspection.endpoint');
+    }
+    // Never send the client secret in the clear to an endpoint of an https: issuer.
+    if (new URL(discovered).protocol !== 'https:' && new URL(issuer).protocol === 'https:') {
+      throw misconfigured('The discovered introspection_endpoint does not use https:; set introspection.endpoint');
+    }
+    endpoint = discovered;
+    return discovered;
+  }
+
+  return async (token) => {
+    const url = endpoint ?? (await discoverEndpoint());
+    try {
+      const response = await post(url, { method: 'POST', headers, body: requestBody(token, settings), signal: AbortSignal.timeout(settings.timeoutDuration) });
+      return await readAnswer(response);
+    } catch (error) {
+      throw error instanceof TokenGateError ? error : unavailable(error);
+    }
+  };
+}
+
+// --- resolveToken -------------------------------------------------------------------------
+
+function estimateSize(claims: Claims): number {
+  try {
+    return JSON.stringify(claims).length * 2;
+  } catch {
+    return 4096;
+  }
+}
+
+/** The server's own resolver: claims, `null` (not valid), or a throw (cannot answer now). */
+function resolverSource(resolve: TokenResolver): ClaimsSource {
+  return async (token) => {
+    let value: unknown;
+    try {
+      value = await resolve(token);
+    } catch (error) {
+      throw error instanceof TokenGateError ? error : unavailable(error);
+    }
+    if (value === null) return INACTIVE;
+    if (!isObject(value)) throw unavailable(new TypeError('"resolveToken" must resolve a claims object or null'));
+    const claims = { ...value } as Claims;
+    // An introspection response passed through as is: `active: false` still means not valid.
+    if (readClaim(claims, 'active') === false) return INACTIVE;
+    return { claims, size: estimateSize(claims) };
+  };
+}
+
+// --- Checking and mapping an active answer --------------------------------------------------
+
+/** The claim rules of an answer: like a JWT's, but only for the claims present. Seconds. */
+interface AnswerPolicy {
+  readonly issuers: readonly string[];
+  readonly audiences: readonly string[];
+  readonly clockTolerance: number;
+  readonly maxTokenAge: number | undefined;
+}
+
+/**
+ * Check an active answer and return the token's issuer: `iss` when present (one of ours), else
+ * the single configured issuer; `aud`, when present, must name this API; `exp` and `nbf`, when
+ * present, honour `clockTolerance`. `now` in seconds.
+ */
+function checkAnswer(claims: Claims, policy: AnswerPolicy, now: number): string {
+  const single = policy.issuers.length === 1 ? policy.issuers[0] : undefined;
+  const issuer = readClaim(claims, 'iss') === undefined && single !== undefined ? single : acceptedIssuer(claims, policy.issuers);
+  const aud = readClaim(claims, 'aud');
+  if (aud !== undefined) checkAudience(aud, policy.audiences);
+  // An active answer vouches for the token; `exp` is checked only when the server sends it.
+  checkTimes(claims, policy, now, false);
+  checkStringClaim(claims, 'sub');
+  checkStringClaim(claims, 'client_id');
+  return issuer;
+}
+
+/**
+ * Concurrent callers share one lookup, hence one rejection; each gets its own error, so every
+ * response has its own `instance` and every failure is reported.
+ */
+function ownCopy(error: unknown): unknown {
+  if (!(error instanceof TokenGateError)) return error;
+  return new TokenGateError(error.code, error.description, {
+    cause: error.cause,
+    retryAfter: error.retryAfter,
+    requiredScopes: error.requiredScopes,
+    extensions: error.extensions,
+  });
+}
+
+/**
+ * Create the opaque-token verifier: the source (introspection or `resolveToken`), the cache of
+ * answers and the claim checks.
+ */
+export function createOpaqueVerifier(options: ResolvedOptions, store: KeyStore): OpaqueVerifier {
+  const { introspection } = options;
+  const source = introspection ? introspectionSource(introspection, options, store) : resolverSource(options.resolveToken as TokenResolver);
+  const bounds = introspection ?? RESOLVER_CACHE;
+  const cache = new IntrospectionCache({
+    cacheMaxAge: bounds.cacheMaxAge,
+    inactiveCacheAge: bounds.inactiveCacheAge,
+    maxEntries: bounds.maxEntries,
+    // `cache: false` turns this cache off too; otherwise it shares the byte bound.
+    maxBytes: options.cache ? options.cache.maxBytes : 0,
+    clock: options.clock,
+  });
+  const policy: AnswerPolicy = options;
+
+  function accept(claims: Claims): AcceptedToken {
+    const issuer = checkAnswer(claims, policy, options.clock() / 1000);
+    // Stored without the token text; `withToken` puts the presented text back.
+    return createAccessToken({ token: '', format: 'opaque', claims, header: NO_HEADER, issuer, scopeClaims: options.scopeClaims, classify: options.classify });
+  }
+
+  async function load(token: string): Promise<{ outcome: OpaqueOutcome; size: number }> {
+    const { claims, size } = await source(token);
+    if (claims === null) return { outcome: { refused: NOT_ACTIVE }, size: 0 };
+    try {
+      return { outcome: { accepted: accept(claims) }, size };
+    } catch (error) {
+      if (error instanceof TokenGateError && error.code === 'invalid_token') return { outcome: { refused: error.description }, size: 0 };
+      throw error;
+    }
+  }
+
+  return {
+    async verify(token: string): Promise<AccessToken> {
+      if (typeof token !== 'string' || token === '') throw new TokenGateError('invalid_request', 'No access token was given');
+      if (token.length > options.maxTokenLength) throw new TokenGateError('invalid_token', 'Access token is too large');
+      let outcome: OpaqueOutcome;
+      try {
+        outcome = await cache.lookup(cacheKey(token), () => load(token));
+      } catch (error) {
+        throw ownCopy(error);
+      }
+      if (outcome.refused !== undefined) throw new TokenGateError('invalid_token', outcome.refused);
+      return withToken(outcome.accepted, token);
+    },
+    get size() {
+      return cache.size;
+    },
+  };
+}
