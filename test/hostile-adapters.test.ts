@@ -1,0 +1,153 @@
+/**
+ * The hostile-token corpus through every adapter over real HTTP: each case ends in a defined
+ * status with a problem-details body (or Node's own 400/431 for bytes it refuses to parse),
+ * never a 500, never a hang.
+ */
+import { createForeignKey, createTestIssuer, type TestIssuer } from '@tokengate/testing';
+import { generateKeyPairSync, createHmac, createSign } from 'node:crypto';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVERS, type Running } from './support/servers.js';
+
+interface Answer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** Send raw bytes (anything a client could put on the wire) and read the whole answer. */
+function send(url: string, head: string): Promise<Answer> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    const chunks: Buffer[] = [];
+    socket.setTimeout(5_000, () => socket.destroy(new Error('no answer within 5 s')));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('latin1');
+      const [headText = '', body = ''] = text.split('\r\n\r\n', 2);
+      const [statusLine = '', ...lines] = headText.split('\r\n');
+      const headers: Record<string, string> = {};
+      for (const line of lines) headers[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body });
+    });
+    // Not end(): a client that half-closes may see the server drop the request before answering.
+    socket.write(Buffer.from(`${head}Host: 127.0.0.1\r\nConnection: close\r\n\r\n`, 'latin1'));
+  });
+}
+
+const bearer = (token: string) => `Authorization: Bearer ${token}\r\n`;
+const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+interface HostileCase {
+  readonly name: string;
+  readonly strict?: boolean;
+  readonly path?: string;
+  readonly headers: (issuer: TestIssuer) => Promise<string> | string;
+  readonly status: number;
+  readonly error?: string;
+}
+
+let issuer: TestIssuer;
+const now = () => Math.floor(Date.now() / 1000);
+const claims = () => ({ iss: issuer.issuer, aud: issuer.audience, sub: 'user-1', client_id: 'app', iat: now(), exp: now() + 600, jti: 'j' });
+
+function rsaSigned(header: Record<string, unknown>, payload: Record<string, unknown>): string {
+  const input = `${b64(header)}.${b64(payload)}`;
+  return `${input}.${createSign('sha256').update(input).sign(attackerKey).toString('base64url')}`;
+}
+const attackerKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+
+const CASES: HostileCase[] = [
+  { name: 'alg none', headers: (i) => bearer(i.mintUnsignedToken(claims())), status: 401, error: 'invalid_token' },
+  {
+    name: 'HS256 signed with the issuer public key',
+    headers: (i) => {
+      const input = `${b64({ alg: 'HS256', kid: i.currentKid })}.${b64(claims())}`;
+      return bearer(`${input}.${createHmac('sha256', JSON.stringify(i.currentPublicJwk())).update(input).digest('base64url')}`);
+    },
+    status: 401,
+    error: 'invalid_token',
+  },
+  { name: 'kid absent, attacker key', headers: () => bearer(rsaSigned({ alg: 'RS256' }, claims())), status: 401, error: 'invalid_token' },
+  { name: 'unknown kid', headers: async (i) => bearer(await i.mintUserToken({ kid: 'nope' })), status: 401, error: 'invalid_token' },
+  { name: 'kid with path characters', headers: async (i) => bearer(await i.mintUserToken({ kid: '../../../etc/passwd' })), status: 401, error: 'invalid_token' },
+  { name: 'kid with SQL', headers: async (i) => bearer(await i.mintUserToken({ kid: "x' OR '1'='1" })), status: 401, error: 'invalid_token' },
+  ...(['jku', 'x5u', 'jwk', 'x5c'] as const).map((member) => ({
+    name: `${member} pointing at an attacker key`,
+    headers: (i: TestIssuer) =>
+      bearer(rsaSigned({ alg: 'RS256', kid: i.currentKid, [member]: member === 'x5c' ? ['MIIB'] : member === 'jwk' ? { kty: 'RSA', n: 'x', e: 'AQAB' } : 'http://127.0.0.1:9/k' }, claims())),
+    status: 401,
+    error: 'invalid_token',
+  })),
+  { name: 'unknown crit', headers: async (i) => bearer(await i.mintUserToken({ header: { crit: ['zip2'], zip2: 1 } })), status: 401, error: 'invalid_token' },
+  { name: "another issuer's key with our kid", headers: async (i) => bearer(await i.mintUserToken({ signingKey: await createForeignKey() })), status: 401, error: 'invalid_token' },
+  { name: 'expired', headers: async (i) => bearer(await i.mintUserToken({ expiresIn: -60 })), status: 401, error: 'invalid_token' },
+  { name: 'not yet valid', headers: async (i) => bearer(await i.mintUserToken({ notBefore: 600 })), status: 401, error: 'invalid_token' },
+  { name: 'issued in the future', headers: async (i) => bearer(await i.mintUserToken({ issuedAt: now() + 600 })), status: 401, error: 'invalid_token' },
+  { name: 'wrong iss', headers: async (i) => bearer(await i.mintUserToken({ issuer: 'https://evil.example' })), status: 401, error: 'invalid_token' },
+  { name: 'wrong aud', headers: async (i) => bearer(await i.mintUserToken({ audience: 'https://other.api' })), status: 401, error: 'invalid_token' },
+  { name: 'aud array with ours', headers: async (i) => bearer(await i.mintUserToken({ audience: ['https://other.api', i.audience] })), status: 200 },
+  { name: 'aud array without ours', headers: async (i) => bearer(await i.mintUserToken({ audience: ['https://a.api', 'https://b.api'] })), status: 401, error: 'invalid_token' },
+  { name: 'missing exp', headers: async (i) => bearer(await i.mintUserToken({ expiresIn: null })), status: 401, error: 'invalid_token' },
+  { name: 'typ JWT in strict mode', strict: true, headers: async (i) => bearer(await i.mintUserToken({ typ: 'JWT' })), status: 401, error: 'invalid_token' },
+  { name: 'an ID token in strict mode', strict: true, headers: async (i) => bearer(await i.mintToken({ typ: 'JWT', claims: { sub: 'user-1', nonce: 'n', azp: 'app' } })), status: 401, error: 'invalid_token' },
+  { name: 'two segments', headers: async (i) => bearer((await i.mintUserToken()).split('.').slice(0, 2).join('.')), status: 401, error: 'invalid_token' },
+  { name: 'four segments', headers: async (i) => bearer(`${await i.mintUserToken()}.AAAA`), status: 401, error: 'invalid_token' },
+  { name: 'five segments', headers: () => bearer('a.b.c.d.e'), status: 401, error: 'invalid_token' },
+  { name: 'bad base64url', headers: async (i) => bearer((await i.mintUserToken()).replace('.', '.~')), status: 401, error: 'invalid_token' },
+  { name: 'header JSON but not an object', headers: () => bearer(`${b64('[1]')}.${b64(claims())}.AAAA`), status: 401, error: 'invalid_token' },
+  { name: 'payload not JSON', headers: () => bearer(`${b64({ alg: 'RS256' })}.${b64('not json')}.AAAA`), status: 401, error: 'invalid_token' },
+  { name: 'duplicate JSON keys', headers: () => bearer(`${b64('{"alg":"RS256","alg":"none"}')}.${b64(claims())}.AAAA`), status: 401, error: 'invalid_token' },
+  { name: 'scope as a number', headers: async (i) => bearer(await i.mintUserToken({ claims: { scope: 5 } })), status: 401, error: 'invalid_token' },
+  { name: 'permissions as a string', headers: async (i) => bearer(await i.mintUserToken({ claims: { permissions: 'read' } })), status: 401, error: 'invalid_token' },
+  { name: 'exp as a string', headers: async (i) => bearer(await i.mintUserToken({ claims: { exp: String(now() + 60) } })), status: 401, error: 'invalid_token' },
+  { name: '8 KB token', headers: () => bearer(`${'a'.repeat(8 * 1024)}.b.c`), status: 401, error: 'invalid_token' },
+  { name: 'non-ASCII in the header value', headers: () => 'Authorization: Bearer t\u00e9st.x.y\r\n', status: 400, error: 'invalid_request' },
+  { name: 'several Authorization headers', headers: async (i) => bearer(await i.mintUserToken()) + bearer(await i.mintClientToken()), status: 400, error: 'invalid_request' },
+  { name: 'token in the query string when that method is off', path: '/v1/me?access_token=abc', headers: () => '', status: 401 },
+];
+
+describe.each(SERVERS)('hostile tokens through %s', (server) => {
+  let app: Running;
+  let strictApp: Running;
+  beforeAll(async () => {
+    issuer ??= await createTestIssuer();
+    app = await server.start({ issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri });
+    strictApp = await server.start({ issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri, strict: true });
+  });
+  afterAll(async () => {
+    await Promise.all([app.close(), strictApp.close()]);
+  });
+
+  it.each(CASES)('$name → $status', async (hostile) => {
+    const target = hostile.strict ? strictApp : app;
+    const answer = await send(target.url, `GET ${hostile.path ?? '/v1/me'} HTTP/1.1\r\n${await hostile.headers(issuer)}`);
+    expect(answer.status).toBe(hostile.status);
+    if (hostile.status === 200) return;
+    const problem = JSON.parse(answer.body) as Record<string, unknown>;
+    expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(problem.status).toBe(hostile.status);
+    expect(problem.instance).toMatch(/^urn:uuid:/);
+    expect(problem.error).toBe(hostile.error);
+    if (hostile.error) expect(answer.headers['www-authenticate']).toContain(`error="${hostile.error}"`);
+    else expect(answer.headers['www-authenticate']).toMatch(/^Bearer realm="api"(, error="invalid_request".*)?$/);
+  });
+
+  it('a 1 MB token is refused by the HTTP layer with 431, quickly, without reaching tokengate', async () => {
+    const started = Date.now();
+    const answer = await send(app.url, `GET /v1/me HTTP/1.1\r\n${bearer(`${'a'.repeat(1024 * 1024)}.b.c`)}`);
+    expect(answer.status).toBe(431);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('control characters in the header value are refused by the HTTP parser with 400, never a 500', async () => {
+    const answer = await send(app.url, 'GET /v1/me HTTP/1.1\r\nAuthorization: Bearer a\u0001b\r\n');
+    expect(answer.status).toBe(400);
+  });
+});
+
+afterAll(async () => {
+  await issuer?.close();
+});
