@@ -29,16 +29,34 @@ function invalid(description: string, cause?: unknown): TokenGateError {
   return new TokenGateError('invalid_token', description, { cause });
 }
 
+function notBase64url(part: 'header' | 'payload'): TokenGateError {
+  return invalid(`The token ${part} is not base64url`);
+}
+
+/**
+ * Decode one JSON object segment. The payload's alphabet is checked only when decoding fails (or
+ * after a failed signature, see `describeBadSignature`): Node's decoder skips stray characters,
+ * and the signature covers the segment exactly as sent, so a stray character can never pass.
+ */
 function decodeObject(segment: string, part: 'header' | 'payload'): Record<string, unknown> {
-  if (!BASE64URL.test(segment)) throw invalid(`The token ${part} is not base64url`);
+  if (part === 'header' && !BASE64URL.test(segment)) throw notBase64url(part);
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
   } catch (cause) {
-    throw invalid(`The token ${part} is not JSON`, cause);
+    throw BASE64URL.test(segment) ? invalid(`The token ${part} is not JSON`, cause) : notBase64url(part);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid(`The token ${part} is not a JSON object`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw BASE64URL.test(segment) ? invalid(`The token ${part} is not a JSON object`) : notBase64url(part);
+  }
   return value as Record<string, unknown>;
+}
+
+/** Why a token's signature failed: a payload outside the base64url alphabet, or the signature itself. */
+export function describeBadSignature(token: string): string {
+  const first = token.indexOf('.');
+  const payload = token.slice(first + 1, token.indexOf('.', first + 1));
+  return BASE64URL.test(payload) ? 'The token signature is invalid' : 'The token payload is not base64url';
 }
 
 /** Split and decode a compact JWS. Throws `invalid_token` for anything that is not one. */

@@ -73,6 +73,11 @@ export class TokenCache {
     return undefined;
   }
 
+  /** Whether the token is held (verified once, so well-formed); no recency update, no time check. */
+  has(token: string): boolean {
+    return this.#entries.has(token, { updateAgeOnHas: false });
+  }
+
   /** Remember a token that passed every check. */
   set(accessToken: AccessToken, kid: string | undefined, keys: KeyFreshness): void {
     const { claims } = accessToken;

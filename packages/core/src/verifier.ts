@@ -5,9 +5,9 @@
 import { createAccessToken } from './access-token.js';
 import { HMAC_ALGORITHMS } from './algorithms.js';
 import { TokenGateError, type ErrorPresentation } from './errors.js';
-import { extractToken } from './extract.js';
+import { extractToken, type ExtractOptions } from './extract.js';
 import { createOpaqueVerifier, looksLikeJws, type OpaqueVerifier } from './introspect.js';
-import { checkHeader, decodeJws, type HeaderPolicy } from './jws.js';
+import { checkHeader, decodeJws, describeBadSignature, type HeaderPolicy } from './jws.js';
 import { acceptedIssuer, checkClaims, type ClaimPolicy } from './jwt-claims.js';
 import { KeyStore } from './key-store.js';
 import { resolveOptions, type ResolvedOptions, type VerificationMode, type VerifierOptions } from './options.js';
@@ -88,7 +88,12 @@ export function createVerifier(input: VerifierOptions): Verifier {
     onKeySetChange: cache && ((issuer, kids) => cache.dropRemovedKeys(issuer, kids)),
   });
   const reported = new WeakSet<TokenGateError>();
-  const extractOptions = { methods: options.tokenMethods, maxTokenLength: options.maxTokenLength };
+  const extractOptions: ExtractOptions = {
+    methods: options.tokenMethods,
+    maxTokenLength: options.maxTokenLength,
+    // A cached token passed the b64token check when it was first verified.
+    isKnownToken: cache ? (token) => cache.has(token) : undefined,
+  };
 
   function fail(error: unknown): TokenGateError {
     const failure = error instanceof TokenGateError ? error : new TokenGateError('invalid_token', 'The access token could not be verified', { cause: error });
@@ -116,7 +121,7 @@ export function createVerifier(input: VerifierOptions): Verifier {
     const secret = secrets.get(header.alg);
     const keys = secret ? ALWAYS_FRESH : store.keySet(issuer);
     const key = secret ?? (keys as IssuerKeySet).cachedKey(header) ?? (await (keys as IssuerKeySet).getKey(header));
-    if (!safeVerify(options, key, signingInput, signature)) throw new TokenGateError('invalid_token', 'The token signature is invalid');
+    if (!safeVerify(options, key, signingInput, signature)) throw new TokenGateError('invalid_token', describeBadSignature(token));
     checkClaims(payload, claimPolicy, options.clock() / 1000);
     const accessToken = createAccessToken({ token, format: 'jwt', claims: payload, header, issuer, scopeClaims: options.scopeClaims, classify: options.classify });
     cache?.set(accessToken, header.kid, keys);

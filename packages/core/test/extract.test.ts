@@ -291,3 +291,14 @@ describe('repeated Authorization headers hidden by Node (rawHeaders)', () => {
     expect(extractToken(request, HEADER_ONLY)).toBe('abc');
   });
 });
+
+describe('isKnownToken (tokens already verified skip the linear b64token scan)', () => {
+  it('skips the syntax check only for tokens it vouches for', () => {
+    const known = (token: string) => token === 'we!rd';
+    expect(extractToken({ headers: { authorization: 'Bearer we!rd' } }, { ...HEADER_ONLY, isKnownToken: known })).toBe('we!rd');
+    expectInvalidRequest(
+      () => extractToken({ headers: { authorization: 'Bearer ot!her' } }, { ...HEADER_ONLY, isKnownToken: known }),
+      'The Bearer token is not a valid b64token (RFC 6750 section 2.1)',
+    );
+  });
+});
