@@ -206,7 +206,7 @@ interface Slot {
 // them all alike and the ratios to the bare server stay fair.
 const SEGMENTS = mode === 'quick' ? 3 : 10;
 const SEGMENT_SEC = DURATION_SEC / SEGMENTS;
-const patience = Patience.forMode(mode, 45_000);
+const patience = Patience.forMode(mode, 30_000);
 const meter = new ForeignMeter();
 const rows: HttpRow[] = [];
 const serverCpuSeconds = new Map<ServerId, number>();

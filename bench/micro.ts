@@ -377,7 +377,7 @@ for (const spec of selectedRows) if (!spec.isolated) prepared.push(await prepare
 
 // A round disturbed by other processes (> DISTURBED_CORES on average) is discarded and run
 // again while the family's patience budget lasts (full runs only).
-const patience = Patience.forMode(mode, 15_000);
+const patience = Patience.forMode(mode, 10_000);
 const meter = new ForeignMeter();
 const keptForeign: number[] = [];
 let discardedRounds = 0;
