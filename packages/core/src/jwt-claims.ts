@@ -6,7 +6,6 @@ import type { Claims } from './types.js';
 
 /** The claim rules of the verifier. */
 export interface ClaimPolicy {
-  readonly issuers: readonly string[];
   readonly audiences: readonly string[];
   /** Seconds. */
   readonly clockTolerance: number;
@@ -83,9 +82,12 @@ export function checkStringClaim(claims: Claims, name: string): void {
   if (value !== undefined && typeof value !== 'string') throw invalid(`The "${name}" claim must be a string`);
 }
 
-/** Check `iss`, `aud`, `exp`, `nbf`, `iat`, `maxTokenAge` and (strict) RFC 9068's required claims. `now` in seconds. */
+/**
+ * Check `aud`, `exp`, `nbf`, `iat`, `maxTokenAge` and (strict) RFC 9068's required claims.
+ * `iss` is not checked again here: `acceptedIssuer` already ran to pick the issuer's keys, and
+ * the signature now vouches for the claim it read. `now` in seconds.
+ */
 export function checkClaims(claims: Claims, policy: ClaimPolicy, now: number): void {
-  acceptedIssuer(claims, policy.issuers);
   if (policy.strict) {
     for (const name of STRICT_REQUIRED) {
       if (claims[name] === undefined) throw invalid(`The token has no "${name}" claim, which RFC 9068 requires`);

@@ -72,7 +72,6 @@ export function createVerifier(input: VerifierOptions): Verifier {
   const presentation: ErrorPresentation = { realm: options.realm, problemTypeBase: options.problemTypeBase };
   const headerPolicy: HeaderPolicy = options;
   const claimPolicy: ClaimPolicy = {
-    issuers: options.issuers,
     audiences: options.audiences,
     clockTolerance: options.clockTolerance,
     maxTokenAge: options.maxTokenAge,
