@@ -109,7 +109,8 @@ export interface VerifierOptions {
   /** Accept `http:` issuers that are not loopback. Never in production. */
   readonly dangerouslyAllowHttpIssuer?: boolean;
   /**
-   * The verified-token cache (on by default: 10000 entries, 32 MiB); `false` turns it off, and
+   * The verified-token cache (on by default: 10000 entries, 32 MiB, a token cached from its
+   * second successful verification on); `false` turns it off, and
    * with it the cache of introspected and resolved opaque tokens.
    */
   readonly cache?: TokenCacheOptions | false;
@@ -243,7 +244,9 @@ function resolveCache(cache: VerifierOptions['cache']): Required<TokenCacheOptio
   if (cache !== undefined && (cache === null || typeof cache !== 'object')) fail('cache', 'must be false or an object');
   const maxEntries = Math.floor(nonNegative(cache?.maxEntries, 'cache.maxEntries', 10_000));
   const maxBytes = Math.floor(nonNegative(cache?.maxBytes, 'cache.maxBytes', 33_554_432));
-  return maxEntries === 0 || maxBytes === 0 ? undefined : Object.freeze({ maxEntries, maxBytes });
+  const admitAfter = cache?.admitAfter ?? 2;
+  if (admitAfter !== 1 && admitAfter !== 2) fail('cache.admitAfter', 'must be 1 or 2');
+  return maxEntries === 0 || maxBytes === 0 ? undefined : Object.freeze({ maxEntries, maxBytes, admitAfter });
 }
 
 function resolveMethods(methods: unknown): Set<TokenMethod> {

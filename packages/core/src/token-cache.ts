@@ -6,6 +6,15 @@
  * Only successes are cached. A bad token costs a full verification every time, so garbage
  * cannot be used to push good entries out cheaply: an attacker who wants to evict entries must
  * present validly signed tokens, which only the issuer can mint.
+ *
+ * Admission: by default a token enters the cache on its second successful verification. Tokens
+ * seen once (a burst of fresh tokens, a scan) then never displace the tokens clients keep
+ * reusing, and never turn into cache entries that die in the old generation; a reused token
+ * pays one extra verification over its lifetime.
+ *
+ * Entries are keyed by the token's last characters (its signature's tail, unique per token)
+ * and a hit needs the whole text to be equal, so a lookup hashes a few dozen characters
+ * instead of the whole token while a different token can never be answered from the cache.
  */
 import { LRUCache } from 'lru-cache';
 import type { AccessToken } from './types.js';
@@ -16,6 +25,11 @@ export interface TokenCacheOptions {
   readonly maxEntries?: number;
   /** Most memory (approximate bytes of token text and claims) kept. Default 33554432 (32 MiB). */
   readonly maxBytes?: number;
+  /**
+   * Successful verifications of a token before it is cached: `2` (default) caches tokens on
+   * their second use, so one-off tokens never displace reused ones; `1` caches on first use.
+   */
+  readonly admitAfter?: 1 | 2;
 }
 
 /** Whatever vouches for the key a cached token was verified with; hits need it fresh. */
@@ -42,11 +56,52 @@ export interface CacheTimePolicy {
 
 // Rough per-entry overhead of the entry, the AccessToken and its arrays, beyond the strings.
 const ENTRY_OVERHEAD = 512;
+/** Characters of the token's end that key an entry: a whole HS256 signature, part of longer ones. */
+const KEY_LENGTH = 43;
+/** Characters the admission fingerprint reads. */
+const FINGERPRINT_LENGTH = 16;
 
-/** A bounded cache of verified tokens, keyed by the token text. */
+/** The cache key of a token: its tail (a slice, so no copy of the text). */
+function keyOf(token: string): string {
+  return token.length <= KEY_LENGTH ? token : token.slice(-KEY_LENGTH);
+}
+
+/** FNV-1a over the token's last characters: 32 bits that tell tokens apart for admission. */
+function fingerprint(token: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = Math.max(0, token.length - FINGERPRINT_LENGTH); i < token.length; i += 1) {
+    hash = Math.imul(hash ^ token.charCodeAt(i), 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/**
+ * Tokens verified once and not cached yet, as fingerprints. Bounded: it is emptied when full. A
+ * fingerprint collision only admits a token one use early, never answers a different token.
+ */
+class Doorkeeper {
+  readonly #seen = new Set<number>();
+  readonly #capacity: number;
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  /** True when the token was seen before (and forgets it); otherwise remembers it. */
+  admit(token: string): boolean {
+    const print = fingerprint(token);
+    if (this.#seen.delete(print)) return true;
+    if (this.#seen.size >= this.#capacity) this.#seen.clear();
+    this.#seen.add(print);
+    return false;
+  }
+}
+
+/** A bounded cache of verified tokens. */
 export class TokenCache {
   readonly #entries: LRUCache<string, Entry>;
   readonly #policy: CacheTimePolicy;
+  readonly #doorkeeper: Doorkeeper | undefined;
 
   constructor(options: Required<TokenCacheOptions>, policy: CacheTimePolicy) {
     this.#entries = new LRUCache<string, Entry>({
@@ -55,12 +110,14 @@ export class TokenCache {
       sizeCalculation: (entry) => entry.size,
     });
     this.#policy = policy;
+    this.#doorkeeper = options.admitAfter === 1 ? undefined : new Doorkeeper(Math.max(64, options.maxEntries * 2));
   }
 
   /** The cached token if it is still within its times at `now` (seconds); drops it otherwise. */
   get(token: string, now: number): AccessToken | undefined {
-    const entry = this.#entries.get(token);
-    if (entry === undefined) return undefined;
+    const key = keyOf(token);
+    const entry = this.#entries.get(key);
+    if (entry === undefined || entry.token.token !== token) return undefined;
     const { clockTolerance, maxTokenAge } = this.#policy;
     // A stale key set means the issuer may have withdrawn the key: verify fully, which refreshes it.
     if (!entry.keys.fresh) return undefined;
@@ -69,23 +126,18 @@ export class TokenCache {
       entry.nbf <= now + clockTolerance &&
       (maxTokenAge === undefined || entry.iat === undefined || now - entry.iat - clockTolerance <= maxTokenAge);
     if (fresh) return entry.token;
-    this.#entries.delete(token);
+    this.#entries.delete(key);
     return undefined;
   }
 
-  /** Whether the token is held (verified once, so well-formed); no recency update, no time check. */
-  has(token: string): boolean {
-    return this.#entries.has(token, { updateAgeOnHas: false });
-  }
-
-  /** Remember a token that passed every check. */
+  /** Remember a token that passed every check (on its second success, unless `admitAfter` is 1). */
   set(accessToken: AccessToken, kid: string | undefined, keys: KeyFreshness): void {
-    const { claims } = accessToken;
-    // The key and AccessToken.token share one string; the decoded claims take about what their
-    // encoded text does, with V8 object overhead on top.
-    const size = accessToken.token.length * 4 + ENTRY_OVERHEAD;
+    const { claims, token } = accessToken;
+    // The decoded claims take about what their encoded text does, with V8 object overhead on top.
+    const size = token.length * 4 + ENTRY_OVERHEAD;
     if (size > this.#entries.maxSize) return;
-    this.#entries.set(accessToken.token, {
+    if (this.#doorkeeper !== undefined && !this.#doorkeeper.admit(token)) return;
+    this.#entries.set(keyOf(token), {
       token: accessToken,
       keys,
       kid,

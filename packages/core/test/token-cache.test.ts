@@ -31,13 +31,86 @@ async function failure(promise: Promise<unknown>): Promise<TokenGateError> {
 }
 
 describe('verified-token cache', () => {
-  it('answers a repeated token without verifying its signature again', async () => {
+  it('caches a token on its second successful verification and answers every later use from it', async () => {
     const verifier = verifierWith();
+    const token = await issuer.mintUserToken();
+    await verifier.verify(token);
+    expect(verifier.stats().cachedTokens).toBe(0);
+    const second = await verifier.verify(token);
+    expect(verifier.stats().cachedTokens).toBe(1);
+    for (let i = 0; i < 10; i += 1) expect(await verifier.verify(token)).toBe(second);
+    expect(signatureChecks).toBe(2);
+  });
+
+  it('caches on first use with admitAfter: 1', async () => {
+    const verifier = verifierWith({ cache: { admitAfter: 1 } });
     const token = await issuer.mintUserToken();
     const first = await verifier.verify(token);
     for (let i = 0; i < 10; i += 1) expect(await verifier.verify(token)).toBe(first);
     expect(signatureChecks).toBe(1);
     expect(verifier.stats().cachedTokens).toBe(1);
+  });
+
+  it('keeps tokens used once out of the cache, so they never displace reused ones', async () => {
+    const verifier = verifierWith({ cache: { maxEntries: 4 } });
+    const reused = await issuer.mintUserToken({ sub: 'reused' });
+    await verifier.verify(reused);
+    const cached = await verifier.verify(reused);
+    for (let i = 0; i < 20; i += 1) await verifier.verify(await issuer.mintUserToken({ sub: `once-${i}` }));
+    expect(verifier.stats().cachedTokens).toBe(1);
+    signatureChecks = 0;
+    expect(await verifier.verify(reused)).toBe(cached);
+    expect(signatureChecks).toBe(0);
+  });
+
+  it('bounds what it remembers of tokens seen once', async () => {
+    // maxEntries 4 remembers at least 64 single uses; the 65th empties the memory.
+    const verifier = verifierWith({ cache: { maxEntries: 4 } });
+    const first = await issuer.mintUserToken({ sub: 'first' });
+    await verifier.verify(first);
+    for (let i = 0; i < 64; i += 1) await verifier.verify(await issuer.mintUserToken({ sub: `once-${i}` }));
+    await verifier.verify(first);
+    expect(verifier.stats().cachedTokens).toBe(0);
+    await verifier.verify(first);
+    expect(verifier.stats().cachedTokens).toBe(1);
+  });
+
+  it('never answers a different token that ends like a cached one', async () => {
+    const verifier = verifierWith();
+    const token = await issuer.mintUserToken({ sub: 'alice' });
+    await verifier.verify(token);
+    await verifier.verify(token);
+    expect(verifier.stats().cachedTokens).toBe(1);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const altered = `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: 'mallory' })).toString('base64url')}.${signature}`;
+    expect((await failure(verifier.verify(altered))).description).toBe('The token signature is invalid');
+    expect(verifier.stats().cachedTokens).toBe(1);
+  });
+
+  it('answers authenticateCached from the cache only', async () => {
+    const verifier = verifierWith();
+    const token = await issuer.mintUserToken();
+    const request = { headers: { authorization: `Bearer ${token}` } };
+    expect(verifier.authenticateCached(request)).toBeUndefined();
+    await verifier.authenticate(request);
+    expect(verifier.authenticateCached(request)).toBeUndefined();
+    const verified = await verifier.authenticate(request);
+    expect(verifier.authenticateCached(request)).toBe(verified);
+    expect(verifier.authenticateCached({ headers: { authorization: `Bearer ${token}`, Authorization: `Bearer ${token}` } })).toBeUndefined();
+    expect(verifier.authenticateCached({ headers: {} })).toBeUndefined();
+    expect(verifierWith({ cache: false }).authenticateCached(request)).toBeUndefined();
+  });
+
+  it('does not answer authenticateCached for a cached token past its exp', async () => {
+    let now = Date.now();
+    const verifier = verifierWith({ clock: () => now, clockTolerance: 0, cache: { admitAfter: 1 } });
+    const token = await issuer.mintUserToken({ expiresIn: 60 });
+    const request = { headers: { authorization: `Bearer ${token}` } };
+    await verifier.authenticate(request);
+    expect(verifier.authenticateCached(request)).toBeDefined();
+    now += 61_000;
+    expect(verifier.authenticateCached(request)).toBeUndefined();
   });
 
   it('can be turned off', async () => {
@@ -59,9 +132,10 @@ describe('verified-token cache', () => {
 
   it('re-checks exp on a hit', async () => {
     let now = Date.now();
-    const verifier = verifierWith({ clock: () => now, clockTolerance: 0 });
+    const verifier = verifierWith({ clock: () => now, clockTolerance: 0, cache: { admitAfter: 1 } });
     const token = await issuer.mintUserToken({ expiresIn: 60 });
     await verifier.verify(token);
+    expect(verifier.stats().cachedTokens).toBe(1);
     now += 61_000;
     expect((await failure(verifier.verify(token))).description).toMatch(/expired/);
     expect(verifier.stats().cachedTokens).toBe(0);
@@ -69,9 +143,10 @@ describe('verified-token cache', () => {
 
   it('re-checks maxTokenAge on a hit', async () => {
     let now = Date.now();
-    const verifier = verifierWith({ clock: () => now, maxTokenAge: 30, clockTolerance: 0 });
+    const verifier = verifierWith({ clock: () => now, maxTokenAge: 30, clockTolerance: 0, cache: { admitAfter: 1 } });
     const token = await issuer.mintUserToken({ expiresIn: 3600 });
     await verifier.verify(token);
+    expect(verifier.stats().cachedTokens).toBe(1);
     now += 31_000;
     expect((await failure(verifier.verify(token))).description).toMatch(/older than 30/);
   });
@@ -79,7 +154,7 @@ describe('verified-token cache', () => {
   it('drops tokens signed by a key the issuer withdrew, when the new key set arrives', async () => {
     const own = await createTestIssuer();
     try {
-      const verifier = createVerifier({ issuer: own.issuer, audience: own.audience, jwksUri: own.jwksUri, jwks: { cooldownDuration: 0 } });
+      const verifier = createVerifier({ issuer: own.issuer, audience: own.audience, jwksUri: own.jwksUri, jwks: { cooldownDuration: 0 }, cache: { admitAfter: 1 } });
       const old = await own.mintUserToken();
       await verifier.verify(old);
       expect(verifier.stats().cachedTokens).toBe(1);
@@ -95,7 +170,7 @@ describe('verified-token cache', () => {
   it('keeps tokens whose key is still published after a key set change', async () => {
     const own = await createTestIssuer();
     try {
-      const verifier = createVerifier({ issuer: own.issuer, audience: own.audience, jwksUri: own.jwksUri, jwks: { cooldownDuration: 0 } });
+      const verifier = createVerifier({ issuer: own.issuer, audience: own.audience, jwksUri: own.jwksUri, jwks: { cooldownDuration: 0 }, cache: { admitAfter: 1 } });
       const old = await own.mintUserToken();
       const first = await verifier.verify(old);
       await own.rotateKeys({ keepPrevious: true });
@@ -107,21 +182,22 @@ describe('verified-token cache', () => {
   });
 
   it('does not answer from the cache once the key set is older than cacheMaxAge', async () => {
-    const verifier = verifierWith({ jwks: { cacheMaxAge: 0 } });
+    const verifier = verifierWith({ jwks: { cacheMaxAge: 0 }, cache: { admitAfter: 1 } });
     const token = await issuer.mintUserToken();
     await verifier.verify(token);
+    expect(verifier.stats().cachedTokens).toBe(1);
     await verifier.verify(token);
     expect(signatureChecks).toBe(2);
   });
 
   it('never holds more than maxEntries tokens', async () => {
-    const verifier = verifierWith({ cache: { maxEntries: 5 } });
+    const verifier = verifierWith({ cache: { maxEntries: 5, admitAfter: 1 } });
     for (let i = 0; i < 20; i += 1) await verifier.verify(await issuer.mintUserToken({ sub: `user-${i}` }));
     expect(verifier.stats().cachedTokens).toBe(5);
   });
 
   it('never holds more than maxBytes', async () => {
-    const verifier = verifierWith({ cache: { maxBytes: 20_000 } });
+    const verifier = verifierWith({ cache: { maxBytes: 20_000, admitAfter: 1 } });
     for (let i = 0; i < 50; i += 1) await verifier.verify(await issuer.mintUserToken({ sub: `user-${i}` }));
     const { cachedBytes, cachedTokens } = verifier.stats();
     expect(cachedBytes).toBeLessThanOrEqual(20_000);
@@ -132,5 +208,6 @@ describe('verified-token cache', () => {
   it('rejects bad cache options', () => {
     expect(() => verifierWith({ cache: { maxEntries: -1 } })).toThrow(/"cache.maxEntries" option/);
     expect(() => verifierWith({ cache: 'yes' as unknown as false })).toThrow(/"cache" option/);
+    expect(() => verifierWith({ cache: { admitAfter: 3 as 2 } })).toThrow(/"cache.admitAfter" option/);
   });
 });
