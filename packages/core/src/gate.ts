@@ -2,6 +2,10 @@
  * What every framework adapter does per request, written once: authenticate at most once per
  * request, reuse the token a previous middleware attached, check requirements, and turn every
  * failure into a reported `TokenGateError`. Adapters only translate requests and responses.
+ *
+ * Each operation has a synchronous form that answers from what is already known (the token of
+ * this request, or the verified-token cache) and returns `undefined` when the asynchronous form
+ * is needed, so a request with a reused token passes without a promise.
  */
 import { lazyVerifier, type VerifierSource } from './environment.js';
 import { TokenGateError } from './errors.js';
@@ -10,17 +14,40 @@ import type { AccessToken, RequestLike } from './types.js';
 import type { Verifier } from './verifier.js';
 
 /**
- * Per-request state, keyed by the framework's request object: the verification under way or
- * done (shared by every middleware that meets the request) and the verifier that did it.
+ * Per-request state, kept on the framework's request object: the token of this request, or the
+ * verification under way (shared by every middleware that meets the request), and the verifier
+ * that did it.
  */
 interface RequestState {
+  /** The verified (or attached) token of this request, once known. */
+  token: AccessToken | undefined;
+  /** The verification under way or done; `undefined` when `token` came without one. */
   pending: Promise<AccessToken | undefined> | undefined;
   verifier: Verifier | undefined;
   /** Set by `attachToken`: the application vouches for the token, so every gate reuses it. */
   attached: boolean;
 }
 
-const states = new WeakMap<object, RequestState>();
+/** Where the state lives on an extensible request object: a symbol, invisible to JSON and `for…in`. */
+const STATE = Symbol('tokengate.request');
+/** Frozen or sealed request objects keep their state here instead. */
+const sealedStates = new WeakMap<object, RequestState>();
+
+type Carrier = { [STATE]?: RequestState };
+
+function existingState(request: object): RequestState | undefined {
+  return (request as Carrier)[STATE] ?? sealedStates.get(request);
+}
+
+function stateOf(request: object): RequestState {
+  let state = existingState(request);
+  if (state === undefined) {
+    state = { token: undefined, pending: undefined, verifier: undefined, attached: false };
+    if (Object.isExtensible(request)) (request as Carrier)[STATE] = state;
+    else sealedStates.set(request, state);
+  }
+  return state;
+}
 
 /** Settings of a gate. */
 export interface GateSettings {
@@ -41,17 +68,15 @@ export interface Gate {
   authenticate(request: object, input: RequestLike, optional?: boolean): Promise<AccessToken | undefined>;
   /** Authenticate (once) and check a requirement. */
   authorize(request: object, input: RequestLike, requirement: CompiledRequirement): Promise<AccessToken>;
+  /**
+   * `authenticate` without waiting: the token when it is already known (for this request, or
+   * from the verified-token cache); `undefined` when `authenticate` must run, failures included.
+   */
+  authenticateSync(request: object, input: RequestLike): AccessToken | undefined;
+  /** `authorize` without waiting: the token when it is known and meets the requirement; else `undefined`. */
+  authorizeSync(request: object, input: RequestLike, requirement: CompiledRequirement): AccessToken | undefined;
   /** Any failure as a `TokenGateError`, rendered and reported by the verifier that served the request. */
   fail(request: object, error: unknown): TokenGateError;
-}
-
-function stateOf(request: object): RequestState {
-  let state = states.get(request);
-  if (state === undefined) {
-    state = { pending: undefined, verifier: undefined, attached: false };
-    states.set(request, state);
-  }
-  return state;
 }
 
 /**
@@ -64,34 +89,83 @@ export function createGate(settings: GateSettings): Gate {
   const getVerifier = lazyVerifier(settings.source, settings.environment, settings.onNotConfigured);
   const ownSource = settings.source !== undefined;
 
+  /** Whether this gate may reuse what another middleware established for the request. */
+  function reusable(state: RequestState): boolean {
+    return state.attached || !ownSource || state.verifier === getVerifier();
+  }
+
+  /** The verifier for this request: the one that already served it (gates without a source), else ours. */
+  function verifierFor(state: RequestState): Verifier {
+    return !ownSource && state.verifier !== undefined ? state.verifier : getVerifier();
+  }
+
+  function authenticateSync(request: object, input: RequestLike): AccessToken | undefined {
+    const state = existingState(request);
+    if (state !== undefined && (state.token !== undefined || state.pending !== undefined)) {
+      // Known for this request (or being verified: the asynchronous path waits for it).
+      return state.token !== undefined && reusable(state) ? state.token : undefined;
+    }
+    let verifier: Verifier;
+    try {
+      verifier = state !== undefined ? verifierFor(state) : getVerifier();
+    } catch {
+      return undefined; // Not configured: `authenticate` reports it.
+    }
+    if (typeof verifier.authenticateCached !== 'function') return undefined;
+    const token = verifier.authenticateCached(input);
+    if (token === undefined) return undefined;
+    const own = state ?? stateOf(request);
+    own.token = token;
+    own.verifier = verifier;
+    own.attached = false;
+    return token;
+  }
+
   async function authenticate(request: object, input: RequestLike, optional = false): Promise<AccessToken | undefined> {
     const state = stateOf(request);
-    if (state.pending !== undefined && (state.attached || !ownSource || state.verifier === getVerifier())) {
+    if ((state.token !== undefined || state.pending !== undefined) && reusable(state)) {
+      if (state.token !== undefined) return state.token;
       const token = await state.pending;
       if (token !== undefined || optional) return token;
     }
-    // A gate without a source of its own uses the verifier that already served this request.
-    const verifier = !ownSource && state.verifier !== undefined ? state.verifier : getVerifier();
+    const verifier = verifierFor(state);
     state.verifier = verifier;
     state.attached = false;
+    state.token = undefined;
     const pending = optional ? verifier.authenticateOptional(input) : verifier.authenticate(input);
     state.pending = pending;
-    // A failed verification is not remembered: the response already reports it.
-    pending.catch(() => {
-      if (state.pending === pending) state.pending = undefined;
-    });
+    pending.then(
+      (token) => {
+        if (state.pending === pending) state.token = token;
+      },
+      // A failed verification is not remembered: the response already reports it.
+      () => {
+        if (state.pending === pending) state.pending = undefined;
+      },
+    );
     return pending;
   }
 
   return {
     authenticate,
+    authenticateSync,
     async authorize(request, input, requirement) {
       const token = (await authenticate(request, input)) as AccessToken;
       checkRequirement(token, requirement);
       return token;
     },
+    authorizeSync(request, input, requirement) {
+      const token = authenticateSync(request, input);
+      if (token === undefined) return undefined;
+      try {
+        checkRequirement(token, requirement);
+      } catch {
+        return undefined; // `authorize` reports it.
+      }
+      return token;
+    },
     fail(request, error) {
-      const verifier = states.get(request)?.verifier;
+      const verifier = existingState(request)?.verifier;
       if (verifier) return verifier.fail(error);
       let fallback: Verifier;
       try {
@@ -107,7 +181,8 @@ export function createGate(settings: GateSettings): Gate {
 /** Record a token verified elsewhere for this request, so later guards reuse it. */
 export function attachToken(request: object, token: AccessToken, verifier?: Verifier): void {
   const state = stateOf(request);
-  state.pending = Promise.resolve(token);
+  state.token = token;
+  state.pending = undefined;
   state.attached = true;
   state.verifier ??= verifier;
 }

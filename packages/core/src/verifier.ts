@@ -28,6 +28,13 @@ export interface Verifier {
    */
   authenticateOptional(request: RequestLike): Promise<AccessToken | undefined>;
   /**
+   * The request's token, synchronously, when the verified-token cache answers for it (verified
+   * before, its times still good, its key set fresh); `undefined` in every other case, failures
+   * included, for which `authenticate` gives the verdict. Frameworks call it first to skip a
+   * promise on the hot path.
+   */
+  authenticateCached(request: RequestLike): AccessToken | undefined;
+  /**
    * Turn any failure into a `TokenGateError` rendered with this verifier's realm and problem
    * base, and report it to `onError` once. Adapters use it for guard failures.
    */
@@ -87,11 +94,22 @@ export function createVerifier(input: VerifierOptions): Verifier {
     onKeySetChange: cache && ((issuer, kids) => cache.dropRemovedKeys(issuer, kids)),
   });
   const reported = new WeakSet<TokenGateError>();
+  /**
+   * The cache's answer for the header token `extractToken` just read, so `authenticateCached`
+   * looks the token up once: extraction asks whether the token is known (a cached token passed
+   * the b64token check when it was first verified) and the answer is taken right after, in the
+   * same synchronous call.
+   */
+  let lastLookup: AccessToken | undefined;
   const extractOptions: ExtractOptions = {
     methods: options.tokenMethods,
     maxTokenLength: options.maxTokenLength,
-    // A cached token passed the b64token check when it was first verified.
-    isKnownToken: cache ? (token) => cache.has(token) : undefined,
+    isKnownToken: cache
+      ? (token) => {
+          lastLookup = cache.get(token, options.clock() / 1000);
+          return lastLookup !== undefined;
+        }
+      : undefined,
   };
 
   function fail(error: unknown): TokenGateError {
@@ -151,6 +169,20 @@ export function createVerifier(input: VerifierOptions): Verifier {
       } catch (error) {
         throw fail(error);
       }
+    },
+    authenticateCached(request: RequestLike) {
+      if (cache === undefined || options.mode === 'introspect') return undefined;
+      lastLookup = undefined;
+      let token: string;
+      try {
+        token = extractToken(request, extractOptions);
+      } catch {
+        return undefined;
+      }
+      const known = lastLookup as AccessToken | undefined;
+      lastLookup = undefined;
+      // Header tokens were looked up during extraction; form and query tokens are looked up now.
+      return known !== undefined && known.token === token ? known : cache.get(token, options.clock() / 1000);
     },
     async authenticateOptional(request: RequestLike) {
       let token: string;

@@ -319,6 +319,86 @@ describe('attachToken', () => {
   });
 });
 
+describe('synchronous forms', () => {
+  /** A gate whose verifier caches on first use, so one verification makes later requests cached. */
+  const cachingGate = (): Gate => createGate({ source: createVerifier(options({ cache: { admitAfter: 1 } })), environment: {} });
+
+  it('answer undefined until the token is cached, then the cached token without verifying', async () => {
+    const gate = cachingGate();
+    expect(gate.authenticateSync(newRequest(), bearer(userToken))).toBeUndefined();
+    const verified = await gate.authenticate(newRequest(), bearer(userToken));
+    expect(gate.authenticateSync(newRequest(), bearer(userToken))).toBe(verified);
+    expect(verifications).toBe(1);
+  });
+
+  it('record the token for the request, so authenticate reuses it', async () => {
+    const gate = cachingGate();
+    await gate.authenticate(newRequest(), bearer(userToken));
+    const request = newRequest();
+    const token = gate.authenticateSync(request, bearer(userToken));
+    expect(token).toBeDefined();
+    expect(await gate.authenticate(request, anonymous)).toBe(token);
+    expect(gateWith().authenticateSync(request, anonymous)).toBeUndefined();
+    expect(await createGate({ source: undefined, environment: {} }).authenticate(request, anonymous)).toBe(token);
+  });
+
+  it('return the token a request already has, whatever its input now carries', async () => {
+    const gate = gateWith();
+    const request = newRequest();
+    const verified = (await gate.authenticate(request, bearer(userToken))) as AccessToken;
+    expect(gate.authenticateSync(request, anonymous)).toBe(verified);
+    attachToken(request, verified);
+    expect(createGate({ source: undefined, environment: {} }).authenticateSync(request, anonymous)).toBe(verified);
+  });
+
+  it('never answer for a request whose verification is still under way', async () => {
+    const gate = cachingGate();
+    await gate.authenticate(newRequest(), bearer(userToken));
+    const request = newRequest();
+    const pending = gateWith().authenticate(request, bearer(clientToken));
+    expect(gate.authenticateSync(request, bearer(userToken))).toBeUndefined();
+    await pending;
+  });
+
+  it('give undefined for failures, leaving the verdict to the asynchronous forms', async () => {
+    const gate = cachingGate();
+    const request = newRequest();
+    expect(gate.authenticateSync(request, bearer('not-a-jwt'))).toBeUndefined();
+    expect(gate.authenticateSync(request, anonymous)).toBeUndefined();
+    expect((await rejection(gate.authenticate(request, bearer('not-a-jwt')))).code).toBe('invalid_token');
+    expect(createGate({ source: undefined, environment: {} }).authenticateSync(newRequest(), bearer(userToken))).toBeUndefined();
+  });
+
+  it('authorizeSync returns the token only when the requirement holds', async () => {
+    const gate = cachingGate();
+    await gate.authenticate(newRequest(), bearer(clientToken));
+    const request = newRequest();
+    expect(gate.authorizeSync(request, bearer(clientToken), compileRequirement({ token: 'client', scopes: 'read:files' }))).toMatchObject({ type: 'client' });
+    expect(gate.authorizeSync(request, bearer(clientToken), compileRequirement({ token: 'user' }))).toBeUndefined();
+    const error = await rejection(gate.authorize(request, bearer(clientToken), compileRequirement({ token: 'user' })));
+    expect(error.code).toBe('invalid_token_type');
+    expect(verifications).toBe(1);
+  });
+
+  it('work on frozen request objects, keeping their state aside', async () => {
+    const gate = cachingGate();
+    await gate.authenticate(newRequest(), bearer(userToken));
+    const request = Object.freeze({});
+    const token = gate.authenticateSync(request, bearer(userToken));
+    expect(token).toBeDefined();
+    expect(await gate.authenticate(request, anonymous)).toBe(token);
+    expect(Object.getOwnPropertySymbols(newRequest())).toEqual([]);
+  });
+
+  it('leave no enumerable trace on the request object', async () => {
+    const gate = cachingGate();
+    const request: Record<string, unknown> = { url: '/' };
+    await gate.authenticate(request, bearer(userToken));
+    expect(Object.keys(request)).toEqual(['url']);
+    expect(JSON.stringify(request)).toBe('{"url":"/"}');
+  });
+});
+
 describe('fail', () => {
   it('presents a verification failure with the verifier realm and problem base, reporting it once', async () => {
     const gate = gateWith();
