@@ -24,9 +24,11 @@ function logNotConfigured(error: TokenGateError): void {
 /**
  * The gate of the `auth()` that ran on a request, for guards without a source of their own. Core
  * reuses a verified token across gates, but a guard after `auth({ optional: true })` on a request
- * without credentials would otherwise look for its own configuration (the environment).
+ * without credentials would otherwise look for its own configuration (the environment). Kept on
+ * the request under a symbol (invisible to JSON and `for…in`), which costs less than a WeakMap entry.
  */
-const authGates = new WeakMap<object, Gate>();
+const AUTH_GATE = Symbol('tokengate.authGate');
+type GateCarrier = { [AUTH_GATE]?: Gate };
 
 /**
  * One step a middleware runs per request: resolves the token to attach (or `undefined` to go on
@@ -41,6 +43,11 @@ export interface Step {
   readonly options: AuthOptions;
   /** Authenticate and authorize the request. */
   readonly run: (req: ExpressRequestLike) => Promise<AccessToken | undefined>;
+  /**
+   * The token when it is known without waiting (this request's, or the verified-token cache's)
+   * and passes; `undefined` sends the request to `run`, which gives every verdict.
+   */
+  readonly runSync?: (req: ExpressRequestLike) => AccessToken | undefined;
 }
 
 /** Tokens this package set as `req.auth`; any other `req.auth` was set by something else. */
@@ -63,11 +70,13 @@ async function attempt(step: Step, req: ExpressRequestLike, res: ExpressResponse
     sendFailure(step.gate.fail(req, error), res, next, step.options);
     return;
   }
-  if (token !== undefined) {
-    ownTokens.add(token);
-    req.auth = token;
-  }
+  if (token !== undefined) setAuth(req, token);
   next();
+}
+
+function setAuth(req: ExpressRequestLike, token: AccessToken): void {
+  ownTokens.add(token);
+  req.auth = token;
 }
 
 /**
@@ -79,7 +88,13 @@ async function attempt(step: Step, req: ExpressRequestLike, res: ExpressResponse
  * }
  */
 export function runStep(step: Step, req: ExpressRequestLike, res: ExpressResponseLike, next: NextFunction): void {
-  attempt(step, req, res, next).catch(next);
+  const known = step.runSync?.(req);
+  if (known === undefined) {
+    attempt(step, req, res, next).catch(next);
+    return;
+  }
+  setAuth(req, known);
+  next();
 }
 
 /**
@@ -98,7 +113,23 @@ export function gateFor(source: VerifierOptions | Verifier | undefined): Gate {
  * @example const gate = gateOf(req, guardGate, options.source !== undefined);
  */
 export function gateOf(req: ExpressRequestLike, own: Gate, ownSource: boolean): Gate {
-  return ownSource ? own : (authGates.get(req) ?? own);
+  return ownSource ? own : ((req as GateCarrier)[AUTH_GATE] ?? own);
+}
+
+/** Let the gate reuse a token something other than this package set as `req.auth`. */
+function adoptForeignToken(req: ExpressRequestLike): void {
+  const foreign = foreignToken(req);
+  if (foreign !== undefined) attachToken(req, foreign);
+}
+
+/**
+ * `authorizeRequest` without waiting: the token when it is known (set as `req.auth` by other
+ * middleware, verified earlier for this request, or cached) and meets the requirement; else `undefined`.
+ * @example const token = authorizeKnown(gate, req, compileRequirement({ scopes: 'read:files' }));
+ */
+export function authorizeKnown(gate: Gate, req: ExpressRequestLike, requirement: CompiledRequirement): AccessToken | undefined {
+  adoptForeignToken(req);
+  return gate.authorizeSync(req, req, requirement);
 }
 
 /**
@@ -107,8 +138,7 @@ export function gateOf(req: ExpressRequestLike, own: Gate, ownSource: boolean): 
  * @example const token = await authorizeRequest(gate, req, compileRequirement({ token: 'user' }), false);
  */
 export async function authorizeRequest(gate: Gate, req: ExpressRequestLike, requirement: CompiledRequirement, optional: boolean): Promise<AccessToken | undefined> {
-  const foreign = foreignToken(req);
-  if (foreign !== undefined) attachToken(req, foreign);
+  adoptForeignToken(req);
   const token = await gate.authenticate(req, req, optional);
   if (token !== undefined) checkRequirement(token, requirement);
   return token;
@@ -131,10 +161,14 @@ export function auth(source?: VerifierOptions | Verifier, options: AuthOptions =
   const gate = gateFor(source);
   const optional = options.optional === true;
   function run(req: ExpressRequestLike): Promise<AccessToken | undefined> {
-    authGates.set(req, gate);
+    (req as GateCarrier)[AUTH_GATE] = gate;
     return gate.authenticate(req, req, optional);
   }
-  const step: Step = { gate, options, run };
+  function runSync(req: ExpressRequestLike): AccessToken | undefined {
+    (req as GateCarrier)[AUTH_GATE] = gate;
+    return gate.authenticateSync(req, req);
+  }
+  const step: Step = { gate, options, run, runSync };
   return function tokengateAuth(req: ExpressRequestLike, res: ExpressResponseLike, next: NextFunction): void {
     runStep(step, req, res, next);
   };

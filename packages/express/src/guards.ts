@@ -14,7 +14,7 @@ import {
   type Verifier,
   type VerifierOptions,
 } from '@tokengate/core';
-import { authorizeRequest, gateFor, gateOf, runStep, type Step } from './auth.js';
+import { authorizeKnown, authorizeRequest, gateFor, gateOf, runStep, type Step } from './auth.js';
 import { checkOptions, type AuthOptions, type ExpressRequestLike, type ExpressResponseLike, type NextFunction, type TokenGateMiddleware } from './respond.js';
 
 /**
@@ -41,7 +41,12 @@ export function requireToken(requirement: Requirement, options: GuardOptions = {
   const gate = gateFor(options.source);
   const optional = options.optional === true;
   const ownSource = options.source !== undefined;
-  const step: Step = { gate, options, run: (req) => authorizeRequest(gateOf(req, gate, ownSource), req, compiled, optional) };
+  const step: Step = {
+    gate,
+    options,
+    run: (req) => authorizeRequest(gateOf(req, gate, ownSource), req, compiled, optional),
+    runSync: (req) => authorizeKnown(gateOf(req, gate, ownSource), req, compiled),
+  };
   return function tokengateGuard(req: ExpressRequestLike, res: ExpressResponseLike, next: NextFunction): void {
     runStep(step, req, res, next);
   };
@@ -129,7 +134,11 @@ export function routePolicy(rules: readonly RouteRule[], options: RoutePolicyOpt
     if (decision.kind === 'public') return Promise.resolve(undefined);
     return authorizeRequest(gateOf(req, gate, ownSource), req, decision.requirement, optional);
   }
-  const step: Step = { gate, options, run };
+  function runSync(req: ExpressRequestLike): AccessToken | undefined {
+    const decision = policy.match(req.method, req.originalUrl);
+    return decision.kind === 'protected' ? authorizeKnown(gateOf(req, gate, ownSource), req, decision.requirement) : undefined;
+  }
+  const step: Step = { gate, options, run, runSync };
   return function tokengateRoutePolicy(req: ExpressRequestLike, res: ExpressResponseLike, next: NextFunction): void {
     runStep(step, req, res, next);
   };

@@ -5,7 +5,7 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { compileRequirement, type CompiledRequirement, type Verifier, type VerifierOptions } from '@tokengate/core';
-import { authenticateRequest, hookSettings, type AuthOptions, type RouteAuthConfig, type TokenGateHook } from './respond.js';
+import { authenticateKnown, authenticateRequest, hookSettings, verifyRequest, type AuthOptions, type RouteAuthConfig, type TokenGateHook } from './respond.js';
 
 /**
  * Options of the plugin: verifier options (or `{ verifier }`, or neither to use the
@@ -44,7 +44,7 @@ function compileRouteAuth(config: RouteAuthConfig): CompiledRouteAuth {
  */
 export function auth(source?: VerifierOptions | Verifier, options: AuthOptions = {}): TokenGateHook {
   const settings = hookSettings(source, options);
-  return async function tokengateAuth(request, reply) {
+  return function tokengateAuth(request, reply) {
     return authenticateRequest(settings, request, reply, undefined);
   };
 }
@@ -64,13 +64,16 @@ async function tokengatePlugin(fastify: FastifyInstance, options: TokenGatePlugi
   const settings = hookSettings(pluginSource(options), options);
   fastify.decorateRequest('auth', null);
   fastify.addHook('onRoute', compileRouteConfig);
-  fastify.addHook('onRequest', async function tokengateOnRequest(request, reply) {
+  // Callback style, so a request whose token is known passes without a promise; the others
+  // return authenticateRequest's promise, which Fastify waits for.
+  fastify.addHook('onRequest', function tokengateOnRequest(request, reply, done) {
     const config = request.routeOptions.config?.tokengate;
-    if (config === false) return undefined;
-    if (config === undefined) return authenticateRequest(settings, request, reply, undefined);
+    if (config === false) return done();
     // Routes added before the plugin did not pass `onRoute`; they are compiled on first use, once.
-    const route = compileRouteAuth(config);
-    return authenticateRequest(settings, request, reply, route.requirement, route.optional);
+    const route = config === undefined ? undefined : compileRouteAuth(config);
+    const requirement = route?.requirement;
+    if (authenticateKnown(settings, request, requirement)) return done();
+    return verifyRequest(settings, request, reply, requirement, route?.optional ?? settings.optional);
   });
 }
 

@@ -22,7 +22,7 @@ import { authenticateRequest, failRequest, hookSettings, type GuardOptions, type
 export function requireToken(requirement: Requirement, options: GuardOptions = {}): TokenGateHook {
   const compiled: CompiledRequirement = compileRequirement(requirement);
   const settings = hookSettings(options.source, options);
-  return async function tokengateGuard(request, reply) {
+  return function tokengateGuard(request, reply) {
     return authenticateRequest(settings, request, reply, compiled);
   };
 }

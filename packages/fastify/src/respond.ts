@@ -107,16 +107,28 @@ export function hookSettings(source: VerifierOptions | Verifier | undefined, opt
   });
 }
 
-/** The parts of a Fastify request core reads. */
-function requestInput(request: FastifyRequest): RequestLike {
-  return {
-    headers: request.headers,
-    // Node keeps only the first of repeated Authorization headers; core checks the raw list.
-    rawHeaders: request.raw.rawHeaders,
-    query: request.query as RequestLike['query'],
-    body: request.body,
-    method: request.method,
-  };
+/** The parts of a Fastify request core reads, read only when core asks. */
+class FastifyInput implements RequestLike {
+  readonly #request: FastifyRequest;
+  constructor(request: FastifyRequest) {
+    this.#request = request;
+  }
+  get headers(): RequestLike['headers'] {
+    return this.#request.headers;
+  }
+  /** Node keeps only the first of repeated Authorization headers; core checks the raw list. */
+  get rawHeaders(): readonly string[] {
+    return this.#request.raw.rawHeaders;
+  }
+  get query(): RequestLike['query'] {
+    return this.#request.query as RequestLike['query'];
+  }
+  get body(): unknown {
+    return this.#request.body;
+  }
+  get method(): string {
+    return this.#request.method;
+  }
 }
 
 /**
@@ -133,24 +145,52 @@ export function failRequest(settings: HookSettings, request: FastifyRequest, rep
 }
 
 /**
- * Authenticate (once per request: a token the plugin, `auth()`, a guard or anything else put on
- * `request.auth` is reused), check `requirement` when a token is present, and set `request.auth` (internal).
- * @example return authenticateRequest(settings, request, reply, compileRequirement({ token: 'user' }));
+ * The waiting half of `authenticateRequest`: verify (or wait for the verification under way),
+ * check `requirement` when a token is present, and set `request.auth`; failures are answered (internal).
+ * @example return verifyRequest(settings, request, reply, undefined, settings.optional);
  */
-export async function authenticateRequest(
-  settings: HookSettings,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  requirement: CompiledRequirement | undefined,
-  optional: boolean = settings.optional,
-): Promise<FastifyReply | undefined> {
+export async function verifyRequest(settings: HookSettings, request: FastifyRequest, reply: FastifyReply, requirement: CompiledRequirement | undefined, optional: boolean): Promise<FastifyReply | undefined> {
   if (request.auth) attachToken(request, request.auth);
   try {
-    const token = await settings.gate.authenticate(request, requestInput(request), optional);
+    const token = await settings.gate.authenticate(request, new FastifyInput(request), optional);
     if (token !== undefined && requirement !== undefined) checkRequirement(token, requirement);
     request.auth = token ?? null;
     return undefined;
   } catch (error) {
     return failRequest(settings, request, reply, error);
   }
+}
+
+/**
+ * `authenticateRequest` without waiting, for a token already known (verified for this request,
+ * put on `request.auth`, or cached) that meets `requirement`: sets `request.auth` and returns
+ * `true`. `false` means `authenticateRequest` must run; it gives every verdict (internal).
+ * @example if (authenticateKnown(settings, request, undefined)) return done();
+ */
+export function authenticateKnown(settings: HookSettings, request: FastifyRequest, requirement: CompiledRequirement | undefined): boolean {
+  if (request.auth) attachToken(request, request.auth);
+  const input = new FastifyInput(request);
+  const token = requirement === undefined ? settings.gate.authenticateSync(request, input) : settings.gate.authorizeSync(request, input, requirement);
+  if (token === undefined) return false;
+  request.auth = token;
+  return true;
+}
+
+/** What a hook resolves when the request passed without waiting: one shared promise. */
+const PASSED: Promise<undefined> = Promise.resolve(undefined);
+
+/**
+ * Authenticate (once per request: a token the plugin, `auth()`, a guard or anything else put on
+ * `request.auth` is reused), check `requirement` when a token is present, and set `request.auth`;
+ * the promise a `TokenGateHook` returns. A known token passes without waiting (internal).
+ * @example return authenticateRequest(settings, request, reply, compileRequirement({ token: 'user' }));
+ */
+export function authenticateRequest(
+  settings: HookSettings,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  requirement: CompiledRequirement | undefined,
+  optional: boolean = settings.optional,
+): Promise<FastifyReply | undefined> {
+  return authenticateKnown(settings, request, requirement) ? PASSED : verifyRequest(settings, request, reply, requirement, optional);
 }

@@ -40,7 +40,7 @@ export function adoptToken(ctx: Context): void {
 export async function admitRequest(ctx: Context, gate: Gate, requirement: CompiledRequirement, options: AuthOptions): Promise<boolean> {
   adoptToken(ctx);
   try {
-    setAuth(ctx, await gate.authorize(ctx, requestInput(ctx), requirement));
+    setAuth(ctx, await gate.authorize(ctx, new KoaInput(ctx), requirement));
   } catch (error) {
     rejectRequest(ctx, gate, error, options);
     return false;
@@ -48,10 +48,44 @@ export async function admitRequest(ctx: Context, gate: Gate, requirement: Compil
   return true;
 }
 
-/** The parts of a Koa request core reads; `rawHeaders` lets core see repeated Authorization headers. */
-function requestInput(ctx: Context): RequestLike {
-  const { request } = ctx;
-  return { headers: request.headers, rawHeaders: ctx.req.rawHeaders, query: request.query, body: (request as { body?: unknown }).body, method: request.method };
+/**
+ * Run `admitRequest`'s checks without waiting when the token is already known (verified for
+ * this request or cached) and meets the requirement: `true` with `ctx.state.auth` set. `false`
+ * means `admitRequest` must run; it gives every verdict.
+ * @example if (admitKnown(ctx, gate, requirement)) return next();
+ */
+export function admitKnown(ctx: Context, gate: Gate, requirement: CompiledRequirement): boolean {
+  adoptToken(ctx);
+  const token = gate.authorizeSync(ctx, new KoaInput(ctx), requirement);
+  if (token === undefined) return false;
+  setAuth(ctx, token);
+  return true;
+}
+
+/**
+ * The parts of a Koa request core reads, read only when core asks: the query string is parsed
+ * only when query tokens are enabled. `rawHeaders` lets core see repeated Authorization headers.
+ */
+class KoaInput implements RequestLike {
+  readonly #ctx: Context;
+  constructor(ctx: Context) {
+    this.#ctx = ctx;
+  }
+  get headers(): RequestLike['headers'] {
+    return this.#ctx.req.headers;
+  }
+  get rawHeaders(): readonly string[] {
+    return this.#ctx.req.rawHeaders;
+  }
+  get query(): RequestLike['query'] {
+    return this.#ctx.request.query;
+  }
+  get body(): unknown {
+    return (this.#ctx.request as { body?: unknown }).body;
+  }
+  get method(): string {
+    return this.#ctx.method;
+  }
 }
 
 /**
@@ -68,14 +102,21 @@ function requestInput(ctx: Context): RequestLike {
 export function auth(source?: VerifierOptions | Verifier, options: AuthOptions = {}): Middleware {
   const gate = createKoaGate(source);
   const optional = options.optional === true;
-  return async function tokengateAuth(ctx: Context, next: Next): Promise<void> {
-    adoptToken(ctx);
+  async function authenticate(ctx: Context, next: Next, input: KoaInput): Promise<void> {
     try {
-      setAuth(ctx, await gate.authenticate(ctx, requestInput(ctx), optional));
+      setAuth(ctx, await gate.authenticate(ctx, input, optional));
     } catch (error) {
       rejectRequest(ctx, gate, error, options);
       return;
     }
     await next();
+  }
+  return function tokengateAuth(ctx: Context, next: Next): Promise<void> {
+    adoptToken(ctx);
+    const input = new KoaInput(ctx);
+    const known = gate.authenticateSync(ctx, input);
+    if (known === undefined) return authenticate(ctx, next, input);
+    setAuth(ctx, known);
+    return next();
   };
 }
