@@ -50,7 +50,9 @@ function expressErrors(error: unknown, _req: Request, res: Response, next: NextF
 function expressServer(id: ServerId, settings: ServerSettings): Started {
   const app = express();
   const { issuer, audience, jwksUri, algorithm } = settings;
-  if (id === 'express-bare') {
+  if (id === 'express-bare' || id === 'express-noop') {
+    // The no-op row measures what one more middleware layer costs the framework itself.
+    if (id === 'express-noop') app.use((_req, _res, next) => next());
     app.get('/me', (_req, res) => {
       res.json({ sub: 'anonymous', scopes: 0 });
     });
@@ -104,7 +106,8 @@ async function fastifyServer(id: ServerId, settings: ServerSettings): Promise<St
   const app: FastifyInstance = Fastify({ logger: false });
   const { issuer, audience, jwksUri, algorithm, publicKeyPem } = settings;
   const verify = { algorithms: [algorithm as FastJwtAlgorithm], allowedIss: issuer, allowedAud: audience };
-  if (id === 'fastify-bare') {
+  if (id === 'fastify-bare' || id === 'fastify-noop') {
+    if (id === 'fastify-noop') app.addHook('onRequest', (_request, _reply, done) => done());
     app.get('/me', async () => ({ sub: 'anonymous', scopes: 0 }));
   } else if (id === 'fastify-tokengate') {
     await app.register(tokengateFastify, { verifier: tokengateVerifier(settings) });
@@ -145,7 +148,8 @@ async function fastifyServer(id: ServerId, settings: ServerSettings): Promise<St
 function koaServer(id: ServerId, settings: ServerSettings): Started {
   const app = new Koa();
   const { issuer, audience, jwksUri, algorithm } = settings;
-  if (id === 'koa-bare') {
+  if (id === 'koa-bare' || id === 'koa-noop') {
+    if (id === 'koa-noop') app.use((_ctx, next) => next());
     app.use((ctx) => {
       if (ctx.path === '/me') ctx.body = { sub: 'anonymous', scopes: 0 };
     });

@@ -25,20 +25,24 @@ const serverFile = fileURLToPath(new URL('./http-server.ts', import.meta.url));
 
 const NAMES: Record<ServerId, string> = {
   'express-bare': 'bare Express 5',
+  'express-noop': 'diagnostic: bare + one no-op middleware',
   'express-tokengate': '@tokengate/express `auth()`',
   'express-oauth2-jwt-bearer': 'express-oauth2-jwt-bearer `auth()`',
   'express-jwt': 'express-jwt + jwks-rsa',
   'fastify-bare': 'bare Fastify 5',
+  'fastify-noop': 'diagnostic: bare + one no-op `onRequest` hook',
   'fastify-tokengate': '@tokengate/fastify plugin',
   'fastify-jwt-static': '@fastify/jwt (static public key)',
   'fastify-jwt-get-jwks': '@fastify/jwt + get-jwks',
   'koa-bare': 'bare Koa 3',
+  'koa-noop': 'diagnostic: bare + one no-op middleware',
   'koa-tokengate': '@tokengate/koa `auth()`',
   'koa-jwt': 'koa-jwt + jwks-rsa',
 };
 
 function variantOf(id: ServerId): HttpVariant {
   if (id.endsWith('-bare')) return 'bare';
+  if (id.endsWith('-noop')) return 'noop';
   return id.endsWith('-tokengate') ? 'tokengate' : 'anchor';
 }
 
@@ -115,7 +119,7 @@ async function sanity(port: number, id: ServerId, token: string): Promise<void> 
   const response = await fetch(`http://127.0.0.1:${port}/me`, { headers: { authorization: `Bearer ${token}` } });
   const body = await response.text();
   if (response.status !== 200) throw new Error(`${id}: status ${response.status} ${body.slice(0, 120)}`);
-  const expected = variantOf(id) === 'bare' ? 'anonymous' : peekPayload(token).sub;
+  const expected = variantOf(id) === 'bare' || variantOf(id) === 'noop' ? 'anonymous' : peekPayload(token).sub;
   const sub = (JSON.parse(body) as { sub?: unknown }).sub;
   if (sub !== expected) throw new Error(`${id}: answered sub ${JSON.stringify(sub)}, expected ${JSON.stringify(expected)}`);
 }
@@ -259,7 +263,7 @@ for (const framework of ['express', 'fastify', 'koa'] as const) {
   for (const id of ids) {
     const base = { server: id, framework, name: NAMES[id], variant: variantOf(id) };
     // Quick runs skip the anchors' same-token rows to stay short.
-    const modes: TokenMode[] = base.variant === 'anchor' && mode === 'quick' ? ['pool'] : ['pool', 'same'];
+    const modes: TokenMode[] = (base.variant === 'anchor' || base.variant === 'noop') && mode === 'quick' ? ['pool'] : ['pool', 'same'];
     try {
       const server = await (started.get(id) as Promise<ServerChild>);
       servers.push(server);

@@ -121,6 +121,8 @@ export function httpTables(family: HttpFamilyResult): { markdown: string; checks
           notes.push(`≥ ${TARGETS.httpVsBare}× bare: ${mark(met)}`);
           checks.push({ family: `http ${framework}`, target: `tokengate ≥ ${TARGETS.httpVsBare}× bare (1,000 pool)`, value: `${ratio.toFixed(2)}×`, met });
         }
+        const noop = rows.find((other) => other.variant === 'noop' && other.mode === row.mode);
+        if (noop?.reqPerSec) notes.push(`${(row.reqPerSec / noop.reqPerSec).toFixed(2)}× the no-op row`);
         const anchors = rows.filter((other) => other.variant === 'anchor' && other.mode === row.mode);
         if (anchors.length === 0) {
           if (row.cachedTokens !== undefined) notes.push(`cache held ${int(row.cachedTokens)} tokens`);

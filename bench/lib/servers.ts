@@ -14,14 +14,17 @@ export interface ServerSettings {
 /** Every server, in run order; each framework's bare server comes first (ratios use it). */
 export const SERVER_IDS = [
   'express-bare',
+  'express-noop',
   'express-tokengate',
   'express-oauth2-jwt-bearer',
   'express-jwt',
   'fastify-bare',
+  'fastify-noop',
   'fastify-tokengate',
   'fastify-jwt-static',
   'fastify-jwt-get-jwks',
   'koa-bare',
+  'koa-noop',
   'koa-tokengate',
   'koa-jwt',
 ] as const;

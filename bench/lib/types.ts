@@ -39,7 +39,7 @@ export interface MicroFamilyResult {
   readonly foreignCores: readonly number[];
 }
 
-export type HttpVariant = 'bare' | 'tokengate' | 'anchor';
+export type HttpVariant = 'bare' | 'noop' | 'tokengate' | 'anchor';
 export type TokenMode = 'pool' | 'same';
 
 export interface HttpRow {
