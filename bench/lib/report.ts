@@ -152,17 +152,20 @@ export function httpTables(family: HttpFamilyResult): { markdown: string; checks
 /** The memory table and its target checks. */
 export function memoryTable(family: MemoryFamilyResult): { markdown: string; checks: TargetCheck[] } {
   const growth = family.peakRss - family.baselineRss;
+  // The target is stated for distinct tokens; the reused run reports its peak and checks the bound.
+  const targeted = family.uses === 1;
   const met = growth / 1048576 < TARGETS.memoryGrowthMb && family.withinBound && family.failures === 0;
   const heapGrowth = family.finalHeapAfterGc - family.baselineHeap;
   const perEntry = family.stats.cachedTokens > 0 ? heapGrowth / family.stats.cachedTokens : 0;
   const lines = [
     `| Tokens | tokens/s | baseline RSS | peak RSS growth | final RSS growth | heap growth after GC | cached tokens | cached bytes (estimate) | real heap per entry | bound kept | failures | Target |`,
     `| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |`,
-    `| ${int(family.tokens)} | ${int(family.tokens / family.seconds)} | ${mb(family.baselineRss)} MB | ${mb(growth)} MB | ${mb(family.finalRss - family.baselineRss)} MB | ${mb(heapGrowth)} MB | ${int(family.stats.cachedTokens)} / ${int(family.maxEntries)} | ${int(family.stats.cachedBytes)} / ${int(family.maxBytes)} | ${int(perEntry)} B | ${family.withinBound ? 'yes' : '**no**'} | ${family.failures} | < ${TARGETS.memoryGrowthMb} MB: ${mark(met)} |`,
+    `| ${int(family.tokens)} | ${int(family.tokens / family.seconds)} | ${mb(family.baselineRss)} MB | ${mb(growth)} MB | ${mb(family.finalRss - family.baselineRss)} MB | ${mb(heapGrowth)} MB | ${int(family.stats.cachedTokens)} / ${int(family.maxEntries)} | ${int(family.stats.cachedBytes)} / ${int(family.maxBytes)} | ${int(perEntry)} B | ${family.withinBound ? 'yes' : '**no**'} | ${family.failures} | ${targeted ? `< ${TARGETS.memoryGrowthMb} MB: ${mark(met)}` : 'bound kept, no failures: ' + mark(family.withinBound && family.failures === 0)} |`,
   ];
+  const name = targeted ? 'memory' : 'memory, every token used twice';
   const checks: TargetCheck[] = [
-    { family: 'memory', target: `peak RSS growth < ${TARGETS.memoryGrowthMb} MB over ${int(family.tokens)} distinct tokens`, value: `${mb(growth)} MB`, met },
-    { family: 'memory', target: 'cache stayed within maxEntries and maxBytes', value: `${int(family.stats.cachedTokens)} entries, ${int(family.stats.cachedBytes)} B`, met: family.withinBound },
+    ...(targeted ? [{ family: name, target: `peak RSS growth < ${TARGETS.memoryGrowthMb} MB over ${int(family.tokens)} distinct tokens`, value: `${mb(growth)} MB`, met }] : []),
+    { family: name, target: 'cache stayed within maxEntries and maxBytes', value: `${int(family.stats.cachedTokens)} entries, ${int(family.stats.cachedBytes)} B`, met: family.withinBound },
   ];
   return { markdown: lines.join('\n'), checks };
 }

@@ -86,6 +86,8 @@ export interface MemoryFamilyResult {
   readonly family: 'memory';
   readonly algorithm: string;
   readonly tokens: number;
+  /** Times each token is presented in a row (1: every token distinct; 2: every token admitted to the cache). */
+  readonly uses: number;
   readonly tokenLength: number;
   readonly seconds: number;
   readonly baselineRss: number;
