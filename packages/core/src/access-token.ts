@@ -30,7 +30,7 @@ export function createAccessToken(input: AccessTokenInput): AccessToken {
   // RFC 9068 §2.2 names client_id; Auth0 and Entra use azp; Okta uses cid.
   const clientId = stringClaim(claims, 'client_id') ?? stringClaim(claims, 'azp') ?? stringClaim(claims, 'cid');
   const subject = stringClaim(claims, 'sub');
-  const token: AccessToken = {
+  const token: { -readonly [K in keyof AccessToken]: AccessToken[K] } = {
     token: input.token,
     format: input.format,
     claims,
@@ -38,10 +38,11 @@ export function createAccessToken(input: AccessTokenInput): AccessToken {
     issuer: input.issuer,
     scopes: parseScopes(claims, input.scopeClaims),
     type: input.classify(claims),
-    ...(subject === undefined ? {} : { subject }),
-    ...(clientId === undefined ? {} : { clientId }),
-    ...(typeof exp === 'number' ? { expiresAt: new Date(exp * 1000) } : {}),
   };
+  // Optional members are absent, not undefined, when the token has no value for them.
+  if (subject !== undefined) token.subject = subject;
+  if (clientId !== undefined) token.clientId = clientId;
+  if (typeof exp === 'number') token.expiresAt = new Date(exp * 1000);
   return Object.freeze(token);
 }
 

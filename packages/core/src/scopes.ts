@@ -34,7 +34,32 @@ function isAsciiWhitespace(code: number): boolean {
 }
 
 /** Add each entry of a whitespace-separated list, scanning instead of splitting to spare an array. */
-function addSeparated(list: string, into: Set<string>): void {
+/**
+ * Scopes in first-seen order without duplicates. Token scope lists are short, so membership is
+ * a scan of the list until it grows past `SCAN_LIMIT`, when a Set takes over: no Set is built
+ * for the usual token, and a huge permissions array still costs linear time.
+ */
+class ScopeList {
+  readonly items: string[] = [];
+  #index: Set<string> | undefined;
+
+  add(scope: string): void {
+    if (this.#index !== undefined) {
+      if (this.#index.has(scope)) return;
+      this.#index.add(scope);
+    } else if (this.items.includes(scope)) {
+      return;
+    } else if (this.items.length >= SCAN_LIMIT) {
+      this.#index = new Set(this.items);
+      this.#index.add(scope);
+    }
+    this.items.push(scope);
+  }
+}
+
+const SCAN_LIMIT = 32;
+
+function addSeparated(list: string, into: ScopeList): void {
   let start = -1;
   for (let i = 0; i <= list.length; i += 1) {
     if (i < list.length && !isAsciiWhitespace(list.charCodeAt(i))) {
@@ -46,8 +71,7 @@ function addSeparated(list: string, into: Set<string>): void {
   }
 }
 
-/** Add array members; returns false when one is not a string. Empty entries are not scope-tokens. */
-function addMembers(list: readonly unknown[], into: Set<string>): boolean {
+function addMembers(list: readonly unknown[], into: ScopeList): boolean {
   for (const entry of list) {
     if (typeof entry !== 'string') return false;
     if (entry !== '') into.add(entry);
@@ -59,13 +83,13 @@ function wrongType(name: string, expected: string): TokenGateError {
   return new TokenGateError('invalid_token', `The "${name}" claim must be ${expected}`);
 }
 
-function addScope(value: JsonValue | undefined, name: string, into: Set<string>): void {
+function addScope(value: JsonValue | undefined, name: string, into: ScopeList): void {
   if (value === undefined) return;
   if (typeof value !== 'string') throw wrongType(name, 'a string');
   addSeparated(value, into);
 }
 
-function addScp(value: JsonValue | undefined, name: string, into: Set<string>): void {
+function addScp(value: JsonValue | undefined, name: string, into: ScopeList): void {
   if (value === undefined) return;
   if (typeof value === 'string') {
     addSeparated(value, into);
@@ -74,7 +98,7 @@ function addScp(value: JsonValue | undefined, name: string, into: Set<string>): 
   if (!isList(value) || !addMembers(value, into)) throw wrongType(name, 'a string or an array of strings');
 }
 
-function addPermissions(value: JsonValue | undefined, name: string, into: Set<string>): void {
+function addPermissions(value: JsonValue | undefined, name: string, into: ScopeList): void {
   if (value === undefined) return;
   if (!isList(value) || !addMembers(value, into)) throw wrongType(name, 'an array of strings');
 }
@@ -89,11 +113,11 @@ function addPermissions(value: JsonValue | undefined, name: string, into: Set<st
  * // => ['read:a', 'write:a', 'admin']
  */
 export function parseScopes(claims: Claims, names: ScopeClaimNames = DEFAULT_SCOPE_CLAIMS): readonly string[] {
-  const scopes = new Set<string>();
+  const scopes = new ScopeList();
   addScope(readClaim(claims, names.scope), names.scope, scopes);
   addScp(readClaim(claims, names.scp), names.scp, scopes);
   addPermissions(readClaim(claims, names.permissions), names.permissions, scopes);
-  return scopes.size === 0 ? NO_SCOPES : [...scopes];
+  return scopes.items.length === 0 ? NO_SCOPES : scopes.items;
 }
 
 /**
@@ -168,15 +192,15 @@ export function requireAnyScope(token: AccessToken, required: readonly string[])
  * @example normalizeScopeList(['read write', ' read ']) // => ['read', 'write']
  */
 export function normalizeScopeList(input: string | readonly string[]): string[] {
-  const scopes = new Set<string>();
+  const scopes = new ScopeList();
   if (typeof input === 'string') {
     addSeparated(input, scopes);
-    return [...scopes];
+    return scopes.items;
   }
   if (!isList(input)) throw new TypeError('Scopes must be a string or an array of strings');
   for (const entry of input) {
     if (typeof entry !== 'string') throw new TypeError('Scopes must be a string or an array of strings');
     addSeparated(entry, scopes);
   }
-  return [...scopes];
+  return scopes.items;
 }

@@ -54,6 +54,13 @@ describe('parseScopes', () => {
     });
   }
 
+  it('keeps first-seen order and drops duplicates in long lists too', () => {
+    const permissions = Array.from({ length: 200 }, (_, i) => `perm:${i % 80}`);
+    const scopes = parseScopes({ scope: 'perm:79 read', permissions: [...permissions, 'read', 'extra'] });
+    expect(scopes).toEqual(['perm:79', 'read', ...Array.from({ length: 79 }, (_, i) => `perm:${i}`), 'extra']);
+    expect(new Set(scopes).size).toBe(scopes.length);
+  });
+
   it('defaults to the scope, scp and permissions claims', () => {
     expect(DEFAULT_SCOPE_CLAIMS).toEqual({ scope: 'scope', scp: 'scp', permissions: 'permissions' });
     expect(Object.isFrozen(DEFAULT_SCOPE_CLAIMS)).toBe(true);
