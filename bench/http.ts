@@ -15,7 +15,7 @@ import { modeFrom, report, type HttpRow, type HttpVariant, type TokenMode } from
 import { DISTURBED_CORES, ForeignMeter, Patience, ownCpuSeconds } from './lib/cpu.js';
 
 const mode = modeFrom(process.argv.slice(2));
-const DURATION_SEC = mode === 'quick' ? 3 : 10;
+const DURATION_SEC = mode === 'quick' ? 2 : 10;
 // autocannon runs whole seconds.
 const WARM_SEC = mode === 'quick' ? 1 : 3;
 const CONNECTIONS = 10;
@@ -153,7 +153,8 @@ async function load(port: number, requests: autocannon.Request[][], seconds: num
 }
 
 const only = process.env.BENCH_SERVERS?.split(',');
-const selected = SERVER_IDS.filter((id) => !only || id.endsWith('-bare') || only.includes(id));
+// The no-op rows are diagnostics: full runs only, so quick runs stay under two minutes.
+const selected = SERVER_IDS.filter((id) => (!only || id.endsWith('-bare') || only.includes(id)) && (mode === 'full' || !id.endsWith('-noop')));
 
 // Start every server up front, two at a time (each in its own process, idle until its turn), so
 // start-up costs no time between measurements.
@@ -208,7 +209,7 @@ interface Slot {
 // Each row's duration is split into SEGMENTS segments, run round-robin over every row of one
 // framework (bare, tokengate, anchors), so a drift in machine speed or load during the run hits
 // them all alike and the ratios to the bare server stay fair.
-const SEGMENTS = mode === 'quick' ? 3 : 10;
+const SEGMENTS = mode === 'quick' ? 2 : 10;
 const SEGMENT_SEC = DURATION_SEC / SEGMENTS;
 const patience = Patience.forMode(mode, 30_000);
 const meter = new ForeignMeter();
@@ -263,7 +264,7 @@ for (const framework of ['express', 'fastify', 'koa'] as const) {
   for (const id of ids) {
     const base = { server: id, framework, name: NAMES[id], variant: variantOf(id) };
     // Quick runs skip the anchors' same-token rows to stay short.
-    const modes: TokenMode[] = (base.variant === 'anchor' || base.variant === 'noop') && mode === 'quick' ? ['pool'] : ['pool', 'same'];
+    const modes: TokenMode[] = base.variant === 'anchor' && mode === 'quick' ? ['pool'] : ['pool', 'same'];
     try {
       const server = await (started.get(id) as Promise<ServerChild>);
       servers.push(server);
