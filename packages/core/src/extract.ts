@@ -18,6 +18,8 @@ export interface ExtractOptions {
    * cache), so the b64token check, linear in the token's length, can be skipped.
    */
   readonly isKnownToken?: (token: string) => boolean;
+  /** Told of each header token that passed the b64token check (so a caller can remember it). */
+  readonly onWellFormed?: (token: string) => void;
 }
 
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
@@ -121,7 +123,7 @@ function malformedHeaderToken(token: string): TokenGateError {
 }
 
 /** The token after `Bearer`: `1*SP` before it (RFC 9110 §11.4), trailing blanks tolerated. */
-function headerToken(value: string, start: number, maxTokenLength: number, isKnownToken: ExtractOptions['isKnownToken']): string {
+function headerToken(value: string, start: number, maxTokenLength: number, options: ExtractOptions): string {
   let begin = start;
   while (begin < value.length && isBlank(value.charCodeAt(begin))) begin += 1;
   let end = value.length;
@@ -130,7 +132,9 @@ function headerToken(value: string, start: number, maxTokenLength: number, isKno
   // Size is checked before any regular expression sees the token, so huge inputs stay cheap.
   if (end - begin > maxTokenLength) throw tooLarge();
   const token = value.slice(begin, end);
-  if (isKnownToken?.(token) !== true && !B64TOKEN.test(token)) throw malformedHeaderToken(token);
+  if (options.isKnownToken?.(token) === true) return token;
+  if (!B64TOKEN.test(token)) throw malformedHeaderToken(token);
+  options.onWellFormed?.(token);
   return token;
 }
 
@@ -198,6 +202,6 @@ export function extractToken(request: RequestLike, options: ExtractOptions): str
   const count = (start < 0 ? 0 : 1) + (query === undefined ? 0 : 1) + (body === undefined ? 0 : 1);
   if (count === 0) throw new TokenGateError('missing_token', 'No access token was provided');
   if (count > 1) throw invalidRequest('Token sent by more than one method');
-  if (header !== undefined && start >= 0) return headerToken(header, start, maxTokenLength, options.isKnownToken);
+  if (header !== undefined && start >= 0) return headerToken(header, start, maxTokenLength, options);
   return parameterToken(query !== undefined ? query : body, maxTokenLength);
 }

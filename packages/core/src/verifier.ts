@@ -101,15 +101,24 @@ export function createVerifier(input: VerifierOptions): Verifier {
    * same synchronous call.
    */
   let lastLookup: AccessToken | undefined;
+  /** Whether extraction looked the token up (header tokens) since `authenticateCached` reset it. */
+  let lookedUp = false;
+  /**
+   * The last header token that passed the b64token check: adapters try `authenticateCached` and,
+   * on a miss, `authenticate` with the same request, which then skips the linear scan.
+   */
+  let lastWellFormed: string | undefined;
   const extractOptions: ExtractOptions = {
     methods: options.tokenMethods,
     maxTokenLength: options.maxTokenLength,
-    isKnownToken: cache
-      ? (token) => {
-          lastLookup = cache.get(token, options.clock() / 1000);
-          return lastLookup !== undefined;
-        }
-      : undefined,
+    isKnownToken: (token) => {
+      lookedUp = true;
+      lastLookup = cache?.get(token, options.clock() / 1000);
+      return lastLookup !== undefined || token === lastWellFormed;
+    },
+    onWellFormed: (token) => {
+      lastWellFormed = token;
+    },
   };
 
   function fail(error: unknown): TokenGateError {
@@ -173,6 +182,7 @@ export function createVerifier(input: VerifierOptions): Verifier {
     authenticateCached(request: RequestLike) {
       if (cache === undefined || options.mode === 'introspect') return undefined;
       lastLookup = undefined;
+      lookedUp = false;
       let token: string;
       try {
         token = extractToken(request, extractOptions);
@@ -180,9 +190,10 @@ export function createVerifier(input: VerifierOptions): Verifier {
         return undefined;
       }
       const known = lastLookup as AccessToken | undefined;
+      const looked = lookedUp;
       lastLookup = undefined;
       // Header tokens were looked up during extraction; form and query tokens are looked up now.
-      return known !== undefined && known.token === token ? known : cache.get(token, options.clock() / 1000);
+      return looked ? known : cache.get(token, options.clock() / 1000);
     },
     async authenticateOptional(request: RequestLike) {
       let token: string;

@@ -102,6 +102,16 @@ describe('verified-token cache', () => {
     expect(verifierWith({ cache: false }).authenticateCached(request)).toBeUndefined();
   });
 
+  it('still refuses a malformed token after a well-formed one of the same length missed the cache', async () => {
+    const verifier = verifierWith();
+    const token = await issuer.mintUserToken();
+    expect(verifier.authenticateCached({ headers: { authorization: `Bearer ${token}` } })).toBeUndefined();
+    const malformed = `${token.slice(0, 10)}!${token.slice(11)}`;
+    const error = await failure(verifier.authenticate({ headers: { authorization: `Bearer ${malformed}` } }));
+    expect(error.code).toBe('invalid_request');
+    expect((await verifier.authenticate({ headers: { authorization: `Bearer ${token}` } })).token).toBe(token);
+  });
+
   it('does not answer authenticateCached for a cached token past its exp', async () => {
     let now = Date.now();
     const verifier = verifierWith({ clock: () => now, clockTolerance: 0, cache: { admitAfter: 1 } });
