@@ -57,6 +57,21 @@ describe('opaque access tokens through oidc-provider introspection', () => {
     expect([...token.scopes].sort()).toEqual(['openid', 'read:font:data']);
   });
 
+  it('refuses a refresh token presented as an access token, with requireAudience', async () => {
+    const offline = await authorizationCode(provider, { login: 'bob', scope: 'openid offline_access read:font:data', resource: OPAQUE_AUDIENCE });
+    const refreshToken = offline.tokens.refresh_token ?? '';
+    expect(refreshToken).not.toBe('');
+    // The provider vouches for it without aud or token_type, even when asked with token_type_hint=access_token.
+    const answer = (await introspect(provider, refreshToken)).body;
+    expect(answer).toMatchObject({ active: true, sub: 'bob' });
+    expect(answer).not.toHaveProperty('aud');
+    const strict = opaqueVerifier({ cacheMaxAge: 0, requireAudience: true });
+    await expect(strict.verify(offline.tokens.access_token)).resolves.toMatchObject({ type: 'user', subject: 'bob' });
+    const error = await failure(strict.verify(refreshToken));
+    expect(error).toBeInstanceOf(TokenGateError);
+    expect((error as TokenGateError).description).toBe('The token names no audience; this API requires one');
+  });
+
   it('refuses an opaque token for another resource, and the JWT API refuses opaque tokens', async () => {
     const other = await clientCredentials(provider, 'read:font:data', API_AUDIENCE);
     // A JWT: verified locally (`auto` mode), never sent to the introspection endpoint; wrong audience.

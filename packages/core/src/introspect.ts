@@ -218,18 +218,45 @@ interface AnswerPolicy {
   readonly audiences: readonly string[];
   readonly clockTolerance: number;
   readonly maxTokenAge: number | undefined;
+  /** Refuse answers without `aud` (`introspection.requireAudience`). */
+  readonly requireAudience: boolean;
+}
+
+/**
+ * The markers by which servers say an introspected token is a refresh token: RFC 7662's
+ * `token_type`, `token_use` (Ory Hydra, Cognito) and `typ` (Keycloak). Compared case-insensitively.
+ */
+const REFRESH_MARKERS: readonly (readonly [claim: string, values: ReadonlySet<string>])[] = [
+  ['token_type', new Set(['refresh_token', 'refresh'])],
+  ['token_use', new Set(['refresh_token', 'refresh'])],
+  ['typ', new Set(['refresh', 'refresh_token'])],
+];
+
+/**
+ * A server that ignores `token_type_hint` answers `active: true` for a refresh token too; a
+ * refresh token is not an access token, so such an answer is refused.
+ */
+function checkNotRefreshToken(claims: Claims): void {
+  for (const [claim, values] of REFRESH_MARKERS) {
+    const value = readClaim(claims, claim);
+    if (typeof value === 'string' && values.has(value.toLowerCase())) {
+      throw new TokenGateError('invalid_token', 'The token is a refresh token, not an access token');
+    }
+  }
 }
 
 /**
  * Check an active answer and return the token's issuer: `iss` when present (one of ours), else
  * the single configured issuer; `aud`, when present, must name this API; `exp` and `nbf`, when
- * present, honour `clockTolerance`. `now` in seconds.
+ * present, honour `clockTolerance`; an answer marking a refresh token is refused. `now` in seconds.
  */
 function checkAnswer(claims: Claims, policy: AnswerPolicy, now: number): string {
+  checkNotRefreshToken(claims);
   const single = policy.issuers.length === 1 ? policy.issuers[0] : undefined;
   const issuer = readClaim(claims, 'iss') === undefined && single !== undefined ? single : acceptedIssuer(claims, policy.issuers);
   const aud = readClaim(claims, 'aud');
   if (aud !== undefined) checkAudience(aud, policy.audiences);
+  else if (policy.requireAudience) throw new TokenGateError('invalid_token', 'The token names no audience; this API requires one');
   // An active answer vouches for the token; `exp` is checked only when the server sends it.
   checkTimes(claims, policy, now, false);
   checkStringClaim(claims, 'sub');
@@ -267,7 +294,13 @@ export function createOpaqueVerifier(options: ResolvedOptions, store: KeyStore):
     maxBytes: options.cache ? options.cache.maxBytes : 0,
     clock: options.clock,
   });
-  const policy: AnswerPolicy = options;
+  const policy: AnswerPolicy = {
+    issuers: options.issuers,
+    audiences: options.audiences,
+    clockTolerance: options.clockTolerance,
+    maxTokenAge: options.maxTokenAge,
+    requireAudience: introspection?.requireAudience === true,
+  };
 
   function accept(claims: Claims): AcceptedToken {
     const issuer = checkAnswer(claims, policy, options.clock() / 1000);

@@ -53,6 +53,13 @@ export interface IntrospectionOptions {
   readonly inactiveCacheAge?: number;
   /** Most answers kept. Default 10000; `0` disables the cache. */
   readonly maxEntries?: number;
+  /**
+   * Refuse active answers without an `aud` naming this API. Default `false` (RFC 7662 makes
+   * `aud` optional), but turn it on when the server names the audience of its access tokens:
+   * some servers answer for refresh tokens without `aud` or `token_type`, and only this tells
+   * them apart.
+   */
+  readonly requireAudience?: boolean;
 }
 
 /**
@@ -141,6 +148,7 @@ export interface ResolvedIntrospection {
   readonly cacheMaxAge: number;
   readonly inactiveCacheAge: number;
   readonly maxEntries: number;
+  readonly requireAudience: boolean;
 }
 
 /** Options after validation and defaults. */
@@ -289,7 +297,13 @@ function resolveIntrospection(options: VerifierOptions, issuers: readonly string
     cacheMaxAge: nonNegative(input.cacheMaxAge, 'introspection.cacheMaxAge', 60),
     inactiveCacheAge: nonNegative(input.inactiveCacheAge, 'introspection.inactiveCacheAge', 5),
     maxEntries: Math.floor(nonNegative(input.maxEntries, 'introspection.maxEntries', 10_000)),
+    requireAudience: optionalBoolean(input.requireAudience, 'introspection.requireAudience'),
   });
+}
+
+function optionalBoolean(value: unknown, option: string): boolean {
+  if (value !== undefined && typeof value !== 'boolean') fail(option, 'must be a boolean');
+  return value === true;
 }
 
 function resolveMode(mode: unknown, opaque: boolean): VerificationMode {

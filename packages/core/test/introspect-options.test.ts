@@ -27,6 +27,7 @@ describe('bad introspection options fail at construction, naming the option', ()
     ['NaN cacheMaxAge', { ...base, introspection: { ...client, cacheMaxAge: Number.NaN } }, /"introspection.cacheMaxAge" option must be a non-negative number/],
     ['string inactiveCacheAge', { ...base, introspection: { ...client, inactiveCacheAge: '5' } }, /"introspection.inactiveCacheAge" option must be a non-negative number/],
     ['negative maxEntries', { ...base, introspection: { ...client, maxEntries: -1 } }, /"introspection.maxEntries" option must be a non-negative number/],
+    ['string requireAudience', { ...base, introspection: { ...client, requireAudience: 'yes' } }, /"introspection.requireAudience" option must be a boolean/],
     ['unknown mode', { ...base, mode: 'opaque' }, /"mode" option must be "jwt", "introspect" or "auto"/],
     ['introspect mode without a source', { ...base, mode: 'introspect' }, /"mode" option "introspect" needs the "introspection" or "resolveToken" option/],
     ['auto mode without a source', { ...base, mode: 'auto' }, /"mode" option "auto" needs the "introspection" or "resolveToken" option/],
@@ -59,6 +60,7 @@ describe('bad introspection options fail at construction, naming the option', ()
       cacheMaxAge: 60,
       inactiveCacheAge: 5,
       maxEntries: 10000,
+      requireAudience: false,
     });
     expect(Object.isFrozen(options.introspection)).toBe(true);
     expect(createVerifier(base).options.introspection).toBeUndefined();

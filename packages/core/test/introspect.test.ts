@@ -121,6 +121,28 @@ describe('refusals are 401 invalid_token', () => {
     await expect(make(issuer).verify(token)).resolves.toMatchObject({ token });
   });
 
+  it.each([
+    ['token_type', 'refresh_token'],
+    ['token_type', 'Refresh_Token'],
+    ['token_use', 'refresh_token'],
+    ['typ', 'Refresh'],
+  ])('an answer marking a refresh token (%s: %s)', async (claim, value) => {
+    const token = await issuer.mintOpaqueToken({ claims: { [claim]: value } });
+    expect(await refusal(make(issuer).verify(token))).toBe('The token is a refresh token, not an access token');
+  });
+
+  it('an answer without aud when requireAudience is on', async () => {
+    const token = await issuer.mintOpaqueToken({ audience: null });
+    await expect(make(issuer).verify(token)).resolves.toMatchObject({ token });
+    expect(await refusal(make(issuer, {}, { requireAudience: true }).verify(token))).toBe('The token names no audience; this API requires one');
+    await expect(make(issuer, {}, { requireAudience: true }).verify(await issuer.mintOpaqueToken())).resolves.toMatchObject({ format: 'opaque' });
+  });
+
+  it('an answer marking an access token', async () => {
+    const token = await issuer.mintOpaqueToken({ claims: { token_type: 'Bearer', token_use: 'access_token', typ: 'Bearer' } });
+    await expect(make(issuer).verify(token)).resolves.toMatchObject({ token, format: 'opaque' });
+  });
+
   it('an answer for another audience', async () => {
     expect(await refusal(make(issuer).verify(await issuer.mintOpaqueToken({ audience: 'https://other.api' })))).toBe(
       'The token is meant for another audience',
