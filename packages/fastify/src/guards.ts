@@ -43,28 +43,49 @@ export function requireClientToken(options: GuardOptions = {}): TokenGateHook {
   return requireToken({ token: 'client' }, options);
 }
 
+/** The items of a variadic guard and its optional trailing `GuardOptions` (a plain object). */
+function splitArguments<T>(args: readonly (T | GuardOptions)[], isItem: (value: unknown) => boolean): { items: T[]; options: GuardOptions } {
+  const last = args[args.length - 1];
+  const hasOptions = last !== undefined && !isItem(last) && typeof last === 'object' && last !== null && !Array.isArray(last);
+  return { items: (hasOptions ? args.slice(0, -1) : args) as T[], options: hasOptions ? (last as GuardOptions) : {} };
+}
+
+const isScope = (value: unknown): boolean => typeof value === 'string';
+const isPredicate = (value: unknown): boolean => typeof value === 'function';
+
 /**
- * A hook requiring every one of `scopes` (403 `insufficient_scope` naming the missing ones).
+ * A hook requiring every one of `scopes` (403 `insufficient_scope` naming the missing ones),
+ * optionally followed by `GuardOptions`.
  * @example app.delete('/files/:id', { preHandler: [requireScopes('files:read', 'files:delete')] }, handler);
  */
-export function requireScopes(...scopes: string[]): TokenGateHook {
-  return requireToken({ scopes });
+export function requireScopes(...scopes: string[]): TokenGateHook;
+export function requireScopes(...args: [...scopes: string[], options: GuardOptions]): TokenGateHook;
+export function requireScopes(...args: (string | GuardOptions)[]): TokenGateHook {
+  const { items, options } = splitArguments<string>(args, isScope);
+  return requireToken({ scopes: items }, options);
 }
 
 /**
- * A hook requiring at least one of `scopes`.
- * @example app.get('/files', { onRequest: requireAnyScope('files:read', 'admin') }, handler);
+ * A hook requiring at least one of `scopes`, optionally followed by `GuardOptions`.
+ * @example app.get('/files', { onRequest: requireAnyScope('files:read', 'admin', { errors: 'delegate' }) }, handler);
  */
-export function requireAnyScope(...scopes: string[]): TokenGateHook {
-  return requireToken({ anyScopes: scopes });
+export function requireAnyScope(...scopes: string[]): TokenGateHook;
+export function requireAnyScope(...args: [...scopes: string[], options: GuardOptions]): TokenGateHook;
+export function requireAnyScope(...args: (string | GuardOptions)[]): TokenGateHook {
+  const { items, options } = splitArguments<string>(args, isScope);
+  return requireToken({ anyScopes: items }, options);
 }
 
 /**
- * A hook requiring every claim predicate to hold (401 `invalid_token` otherwise).
+ * A hook requiring every claim predicate to hold (401 `invalid_token` otherwise), optionally
+ * followed by `GuardOptions`.
  * @example app.get('/org', { onRequest: requireClaims(claimEquals('org_id', 'org_123'), claimIncludes('roles', 'admin')) }, handler);
  */
-export function requireClaims(...predicates: ClaimPredicate[]): TokenGateHook {
-  return requireToken({ claims: predicates });
+export function requireClaims(...predicates: ClaimPredicate[]): TokenGateHook;
+export function requireClaims(...args: [...predicates: ClaimPredicate[], options: GuardOptions]): TokenGateHook;
+export function requireClaims(...args: (ClaimPredicate | GuardOptions)[]): TokenGateHook {
+  const { items, options } = splitArguments<ClaimPredicate>(args, isPredicate);
+  return requireToken({ claims: items }, options);
 }
 
 /**

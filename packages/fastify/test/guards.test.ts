@@ -152,6 +152,22 @@ describe('guards on their own', () => {
     expect(response.json()).toMatchObject({ statusCode: 403, code: 'insufficient_scope' });
   });
 
+  it('variadic guards take trailing options, like requireToken', async () => {
+    const app = newApp();
+    const source = optionsFor(issuer);
+    await subjectRoute(app, '/all', { preHandler: requireScopes('s1', 's2', { source, errors: 'delegate' }) });
+    await subjectRoute(app, '/any', { preHandler: requireAnyScope('s3', 's4', { source, formatProblem: (problem) => ({ oops: problem.status }) }) });
+    await subjectRoute(app, '/claims', { preHandler: requireClaims(claimEquals('sub', 'erin'), { source }) });
+    const token = await issuer.mintUserToken({ sub: 'erin', scopes: ['s1'] });
+    const delegated = await app.inject({ url: '/all', headers: bearer(token) });
+    expect(delegated.statusCode).toBe(403);
+    expect(delegated.json()).toMatchObject({ statusCode: 403, code: 'insufficient_scope' });
+    const formatted = await app.inject({ url: '/any', headers: bearer(token) });
+    expect(formatted.statusCode).toBe(403);
+    expect(formatted.json()).toEqual({ oops: 403 });
+    expect((await app.inject({ url: '/claims', headers: bearer(token) })).json()).toEqual({ subject: 'erin', type: 'user' });
+  });
+
   it('reject bad options when they are created', () => {
     expect(() => requireUserToken({ source: { issuer: 'ftp://nope', audience: 'x' } })).toThrow(TypeError);
     expect(() => requireToken({ token: 'robot' as 'user' })).toThrow(/"token" must be/);
