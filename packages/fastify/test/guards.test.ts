@@ -172,6 +172,9 @@ describe('guards on their own', () => {
     expect(() => requireUserToken({ source: { issuer: 'ftp://nope', audience: 'x' } })).toThrow(TypeError);
     expect(() => requireToken({ token: 'robot' as 'user' })).toThrow(/"token" must be/);
     expect(() => requireUserToken({ formatProblem: 'json' as unknown as () => unknown })).toThrow(/formatProblem/);
+    expect(() => requireScopes()).toThrow('requireScopes() needs at least one scope');
+    expect(() => requireAnyScope({ errors: 'delegate' })).toThrow('requireAnyScope() needs at least one scope');
+    expect(() => requireClaims()).toThrow('requireClaims() needs at least one predicate');
   });
 });
 
