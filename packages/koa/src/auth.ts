@@ -2,7 +2,7 @@
  * `auth()`: authenticate the request and put the verified token on `ctx.state.auth`.
  */
 import type { Context, Middleware, Next } from 'koa';
-import { attachToken, type AccessToken, type CompiledRequirement, type Gate, type RequestLike, type Verifier, type VerifierOptions } from '@tokengate/core';
+import { attachToken, checkRequirement, type AccessToken, type CompiledRequirement, type Gate, type RequestLike, type Verifier, type VerifierOptions } from '@tokengate/core';
 import { createKoaGate, rejectRequest, type AuthOptions } from './respond.js';
 
 declare module 'koa' {
@@ -40,7 +40,10 @@ export function adoptToken(ctx: Context): void {
 export async function admitRequest(ctx: Context, gate: Gate, requirement: CompiledRequirement, options: AuthOptions): Promise<boolean> {
   adoptToken(ctx);
   try {
-    setAuth(ctx, await gate.authorize(ctx, new KoaInput(ctx), requirement));
+    // With `optional`, a request without credentials passes unchecked; a token must still qualify.
+    const token = await gate.authenticate(ctx, new KoaInput(ctx), options.optional === true);
+    if (token !== undefined) checkRequirement(token, requirement);
+    setAuth(ctx, token);
   } catch (error) {
     rejectRequest(ctx, gate, error, options);
     return false;

@@ -17,9 +17,9 @@ export type ProblemFormatter = (problem: ProblemDetails, error: TokenGateError) 
  */
 export interface AuthOptions {
   /**
-   * `auth()` only (guards and route policies always need a token): let requests without any
-   * credentials through with `ctx.state.auth` undefined. A malformed, expired or otherwise bad
-   * token still fails. Default `false`.
+   * Let requests without any credentials through with `ctx.state.auth` undefined (a guard then
+   * checks nothing). A malformed, expired or otherwise bad token still fails, and a token that
+   * is there must meet the guard's requirement. Default `false`.
    */
   readonly optional?: boolean;
   /**
@@ -33,7 +33,6 @@ export interface AuthOptions {
 
 /**
  * Options of the guards: `AuthOptions` plus where to verify tokens when `auth()` did not run.
- * `optional` has no effect on guards: a guard always needs a token.
  * @example requireUserToken({ source: { issuer: 'https://auth.example.com/', audience: 'https://api.example.com' }, errors: 'delegate' });
  */
 export type GuardOptions = AuthOptions & {

@@ -78,6 +78,7 @@ function dropInApp(options: VerifierOptions): Koa {
       '/mixed': [requireUserToken({ source: shared }), requireScopes('read'), requireToken({ claims: [claimEquals('tenant', 'acme')] }), echo],
       '/adopted-client': [setUpstreamToken, requireClientToken({ source: options }), requireScopes('jobs:run', { source: options }), echo],
       '/adopted-user': [setUpstreamToken, requireUserToken({ source: options }), echo],
+      '/maybe': [requireUserToken({ source: shared, optional: true }), requireScopes('read', { source: shared, optional: true }), echo],
     }),
   );
   return app;
@@ -226,6 +227,24 @@ describe('drop-in guards', () => {
   it('check the requirement against an adopted token', async () => {
     const body = await expectProblem(await get(`${dropIn.url}/adopted-user`), 403, 'invalid_token_type');
     expect(body.detail).toBe(USER_REQUIRED);
+  });
+});
+
+describe('optional guards', () => {
+  it('let a request without credentials through with no token', async () => {
+    const response = await get(`${dropIn.url}/maybe`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ anonymous: true });
+    expect(signatureChecks).toBe(0);
+  });
+
+  it('still check a token that is there, once', async () => {
+    const ok = await get(`${dropIn.url}/maybe`, await issuer.mintUserToken({ sub: 'dan', scopes: ['read'] }));
+    expect(await ok.json()).toMatchObject({ subject: 'dan', type: 'user' });
+    expect(signatureChecks).toBe(1);
+    await expectProblem(await get(`${dropIn.url}/maybe`, await issuer.mintClientToken({ scopes: ['read'] })), 403, 'invalid_token_type');
+    await expectProblem(await get(`${dropIn.url}/maybe`, await issuer.mintUserToken({ scopes: ['write'] })), 403, 'insufficient_scope');
+    await expectProblem(await get(`${dropIn.url}/maybe`, await issuer.mintUserToken({ expiresIn: -600 })), 401, 'invalid_token');
   });
 });
 
