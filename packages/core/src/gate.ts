@@ -112,7 +112,12 @@ export function createGate(settings: GateSettings): Gate {
       return undefined; // Not configured: `authenticate` reports it.
     }
     if (typeof verifier.authenticateCached !== 'function') return undefined;
-    const token = verifier.authenticateCached(input);
+    let token: AccessToken | undefined;
+    try {
+      token = verifier.authenticateCached(input);
+    } catch {
+      return undefined; // A verifier of the application's own making: `authenticate` decides.
+    }
     if (token === undefined) return undefined;
     const own = state ?? stateOf(request);
     own.token = token;

@@ -390,6 +390,15 @@ describe('synchronous forms', () => {
     expect(Object.getOwnPropertySymbols(newRequest())).toEqual([]);
   });
 
+  it('leave the verdict to authenticate when a verifier of the application throws', async () => {
+    const real = createVerifier(options());
+    const throwing = { ...real, authenticateCached: () => { throw new Error('boom'); } };
+    const gate = createGate({ source: throwing, environment: {} });
+    const request = newRequest();
+    expect(gate.authenticateSync(request, bearer(userToken))).toBeUndefined();
+    expect(await gate.authenticate(request, bearer(userToken))).toMatchObject({ subject: 'alice' });
+  });
+
   it('leave no enumerable trace on the request object', async () => {
     const gate = cachingGate();
     const request: Record<string, unknown> = { url: '/' };

@@ -88,7 +88,12 @@ function setAuth(req: ExpressRequestLike, token: AccessToken): void {
  * }
  */
 export function runStep(step: Step, req: ExpressRequestLike, res: ExpressResponseLike, next: NextFunction): void {
-  const known = step.runSync?.(req);
+  let known: AccessToken | undefined;
+  try {
+    known = step.runSync?.(req);
+  } catch {
+    known = undefined; // `run` meets the same problem and answers it.
+  }
   if (known === undefined) {
     attempt(step, req, res, next).catch(next);
     return;
