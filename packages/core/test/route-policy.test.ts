@@ -1,4 +1,4 @@
-import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
+import { BUCKET_ROUTE_RULES, createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import {
   checkRequirement,
   compileRoutePolicy,
@@ -16,16 +16,7 @@ const USER_REQUIRED =
   'This endpoint requires a user token obtained via authorization_code flow. You provided a client token from client_credentials flow.';
 
 /** The seed gateway table: per-route token-type buckets. */
-const GATEWAY: readonly RouteRule[] = [
-  { path: '/v1/file/*', token: 'user' },
-  { path: '/v1/webhook/*', token: 'user' },
-  { path: '/v1/subscription/*', token: 'user' },
-  { path: '/v1/identity/*', token: 'user' },
-  { path: '/v1/document/validate', token: 'any' },
-  { path: '/v1/publisher/jobs*', token: 'any' },
-  { path: '/v1/converter/jobs*', token: 'any' },
-  { path: '/oauth/userinfo', token: 'any' },
-];
+const GATEWAY: readonly RouteRule[] = BUCKET_ROUTE_RULES;
 
 type Outcome = 'user' | 'any' | 'client' | 'deny' | 'public';
 

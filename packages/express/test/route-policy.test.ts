@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
+import { BUCKET_ROUTE_RULES, createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { auth, createVerifier, routePolicy, type RouteRule, type Verifier } from '@tokengate/express';
 import { bearer, countingSignatureVerifier, echo, expectProblem, frameworks, type AppLike } from './support.js';
 
@@ -9,14 +9,7 @@ const USER_REQUIRED = 'This endpoint requires a user token obtained via authoriz
 /** The seed gateway table, plus a public, a client-only and a method-specific row. */
 const seed: RouteRule[] = [
   { path: '/health', public: true },
-  { path: '/v1/file/*', token: 'user' },
-  { path: '/v1/webhook/*', token: 'user' },
-  { path: '/v1/subscription/*', token: 'user' },
-  { path: '/v1/identity/*', token: 'user' },
-  { path: '/v1/document/validate', token: 'any' },
-  { path: '/v1/publisher/jobs*', token: 'any' },
-  { path: '/v1/converter/jobs*', token: 'any' },
-  { path: '/oauth/userinfo', token: 'any' },
+  ...BUCKET_ROUTE_RULES,
   { path: '/internal/*', token: 'client' },
   { path: '/v1/fonts/:id', methods: ['GET'], scopes: ['read:font:data'] },
 ];

@@ -1,20 +1,13 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { nodeSignatureVerifier, type SignatureVerifier } from '@tokengate/core';
-import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
+import { BUCKET_ROUTE_RULES, createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import tokengate, { routePolicy, type RouteRule } from '@tokengate/fastify';
 import { CLIENT_REQUIRED, USER_REQUIRED, bearer, challenge, expectProblem, optionsFor } from './support.js';
 
 const SEED: readonly RouteRule[] = [
   { path: '/health', public: true },
-  { path: '/v1/file/*', token: 'user' },
-  { path: '/v1/webhook/*', token: 'user' },
-  { path: '/v1/subscription/*', token: 'user' },
-  { path: '/v1/identity/*', token: 'user' },
-  { path: '/v1/document/validate', token: 'any' },
-  { path: '/v1/publisher/jobs*', token: 'any' },
-  { path: '/v1/converter/jobs*', token: 'any' },
-  { path: '/oauth/userinfo', token: 'any' },
+  ...BUCKET_ROUTE_RULES,
   { path: '/v1/billing/*', methods: ['POST'], token: 'client', scopes: ['billing:write'] },
 ];
 

@@ -1,21 +1,14 @@
 import Koa from 'koa';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { nodeSignatureVerifier, type SignatureVerifier } from '@tokengate/core';
-import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
+import { BUCKET_ROUTE_RULES, createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { createVerifier, requireScopes, routePolicy, type RouteRule } from '@tokengate/koa';
 import { CLIENT_REQUIRED, echo, expectProblem, get, routes, serve, USER_REQUIRED, type Served } from './support.js';
 
 /** The seed gateway table, plus a client-only row and a public row. */
 const SEED: readonly RouteRule[] = [
   { path: '/health', public: true },
-  { path: '/v1/file/*', token: 'user' },
-  { path: '/v1/webhook/*', token: 'user' },
-  { path: '/v1/subscription/*', token: 'user' },
-  { path: '/v1/identity/*', token: 'user' },
-  { path: '/v1/document/validate', token: 'any' },
-  { path: '/v1/publisher/jobs*', token: 'any' },
-  { path: '/v1/converter/jobs*', token: 'any' },
-  { path: '/oauth/userinfo', token: 'any' },
+  ...BUCKET_ROUTE_RULES,
   { path: '/v1/reports', methods: ['GET'], token: 'client', scopes: ['reports:read'] },
 ];
 
