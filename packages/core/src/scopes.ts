@@ -33,7 +33,9 @@ function isAsciiWhitespace(code: number): boolean {
   return code === 0x20 || (code >= 0x09 && code <= 0x0d);
 }
 
-/** Add each entry of a whitespace-separated list, scanning instead of splitting to spare an array. */
+/** Longest list whose duplicates are found by scanning it; longer lists get a Set. */
+const SCAN_LIMIT = 32;
+
 /**
  * Scopes in first-seen order without duplicates. Token scope lists are short, so membership is
  * a scan of the list until it grows past `SCAN_LIMIT`, when a Set takes over: no Set is built
@@ -44,21 +46,14 @@ class ScopeList {
   #index: Set<string> | undefined;
 
   add(scope: string): void {
-    if (this.#index !== undefined) {
-      if (this.#index.has(scope)) return;
-      this.#index.add(scope);
-    } else if (this.items.includes(scope)) {
-      return;
-    } else if (this.items.length >= SCAN_LIMIT) {
-      this.#index = new Set(this.items);
-      this.#index.add(scope);
-    }
+    if (this.#index === undefined ? this.items.includes(scope) : this.#index.has(scope)) return;
     this.items.push(scope);
+    if (this.#index !== undefined) this.#index.add(scope);
+    else if (this.items.length > SCAN_LIMIT) this.#index = new Set(this.items);
   }
 }
 
-const SCAN_LIMIT = 32;
-
+/** Add each entry of a whitespace-separated list, scanning instead of splitting to spare an array. */
 function addSeparated(list: string, into: ScopeList): void {
   let start = -1;
   for (let i = 0; i <= list.length; i += 1) {
@@ -71,6 +66,7 @@ function addSeparated(list: string, into: ScopeList): void {
   }
 }
 
+/** Add array members; returns false when one is not a string. Empty entries are not scope-tokens. */
 function addMembers(list: readonly unknown[], into: ScopeList): boolean {
   for (const entry of list) {
     if (typeof entry !== 'string') return false;

@@ -95,13 +95,13 @@ export function createVerifier(input: VerifierOptions): Verifier {
   });
   const reported = new WeakSet<TokenGateError>();
   /**
-   * The cache's answer for the header token `extractToken` just read, so `authenticateCached`
-   * looks the token up once: extraction asks whether the token is known (a cached token passed
-   * the b64token check when it was first verified) and the answer is taken right after, in the
-   * same synchronous call.
+   * The cache's answer for the header token `extractToken` just read: extraction asks whether the
+   * token is known (a cached token passed the b64token check when it was first verified), and
+   * `takeLookup` hands that answer on in the same synchronous call, so a request's token is
+   * looked up once.
    */
   let lastLookup: AccessToken | undefined;
-  /** Whether extraction looked the token up (header tokens) since `authenticateCached` reset it. */
+  /** Whether extraction looked the token up (header tokens) since `extractRequestToken` began. */
   let lookedUp = false;
   /**
    * The last header token that passed the b64token check: adapters try `authenticateCached` and,
@@ -120,6 +120,27 @@ export function createVerifier(input: VerifierOptions): Verifier {
       lastWellFormed = token;
     },
   };
+
+  /** The request's token (RFC 6750 §2); follow with `takeLookup`. */
+  function extractRequestToken(request: RequestLike): string {
+    lookedUp = false;
+    lastLookup = undefined;
+    return extractToken(request, extractOptions);
+  }
+
+  /** The cache's answer for the token just extracted: the lookup extraction made, else one now. */
+  function takeLookup(token: string): AccessToken | undefined {
+    const known = lookedUp ? lastLookup : cache?.get(token, options.clock() / 1000);
+    lookedUp = false;
+    lastLookup = undefined;
+    return known;
+  }
+
+  /** A cached answer, else the full verification the mode calls for. */
+  function verifyExtracted(token: string): Promise<AccessToken> {
+    const known = takeLookup(token);
+    return known !== undefined ? Promise.resolve(known) : verifyToken(token);
+  }
 
   function fail(error: unknown): TokenGateError {
     const failure = error instanceof TokenGateError ? error : new TokenGateError('invalid_token', 'The access token could not be verified', { cause: error });
@@ -174,37 +195,31 @@ export function createVerifier(input: VerifierOptions): Verifier {
     },
     async authenticate(request: RequestLike) {
       try {
-        return await verifyToken(extractToken(request, extractOptions));
+        return await verifyExtracted(extractRequestToken(request));
       } catch (error) {
         throw fail(error);
       }
     },
     authenticateCached(request: RequestLike) {
       if (cache === undefined || options.mode === 'introspect') return undefined;
-      lastLookup = undefined;
-      lookedUp = false;
       let token: string;
       try {
-        token = extractToken(request, extractOptions);
+        token = extractRequestToken(request);
       } catch {
         return undefined;
       }
-      const known = lastLookup as AccessToken | undefined;
-      const looked = lookedUp;
-      lastLookup = undefined;
-      // Header tokens were looked up during extraction; form and query tokens are looked up now.
-      return looked ? known : cache.get(token, options.clock() / 1000);
+      return takeLookup(token);
     },
     async authenticateOptional(request: RequestLike) {
       let token: string;
       try {
-        token = extractToken(request, extractOptions);
+        token = extractRequestToken(request);
       } catch (error) {
         if (error instanceof TokenGateError && error.code === 'missing_token') return undefined;
         throw fail(error);
       }
       try {
-        return await verifyToken(token);
+        return await verifyExtracted(token);
       } catch (error) {
         throw fail(error);
       }
