@@ -69,6 +69,11 @@ export interface Gate {
   /** Authenticate (once) and check a requirement. */
   authorize(request: object, input: RequestLike, requirement: CompiledRequirement): Promise<AccessToken>;
   /**
+   * With `optional`, a request with no credentials at all resolves `undefined` unchecked; a
+   * token that is there must still meet the requirement.
+   */
+  authorize(request: object, input: RequestLike, requirement: CompiledRequirement, optional: boolean): Promise<AccessToken | undefined>;
+  /**
    * `authenticate` without waiting: the token when it is already known (for this request, or
    * from the verified-token cache); `undefined` when `authenticate` must run, failures included.
    */
@@ -151,14 +156,17 @@ export function createGate(settings: GateSettings): Gate {
     return pending;
   }
 
+  async function authorize(request: object, input: RequestLike, requirement: CompiledRequirement, optional = false): Promise<AccessToken | undefined> {
+    const token = await authenticate(request, input, optional);
+    if (token !== undefined) checkRequirement(token, requirement);
+    return token;
+  }
+
   return {
     authenticate,
     authenticateSync,
-    async authorize(request, input, requirement) {
-      const token = (await authenticate(request, input)) as AccessToken;
-      checkRequirement(token, requirement);
-      return token;
-    },
+    // Without `optional`, `authenticate` rejects rather than resolve without a token.
+    authorize: authorize as Gate['authorize'],
     authorizeSync(request, input, requirement) {
       const token = authenticateSync(request, input);
       if (token === undefined) return undefined;

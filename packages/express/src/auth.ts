@@ -4,7 +4,6 @@
  */
 import {
   attachToken,
-  checkRequirement,
   createGate,
   createVerifier,
   isVerifier,
@@ -142,11 +141,9 @@ export function authorizeKnown(gate: Gate, req: ExpressRequestLike, requirement:
  * check a requirement. With `optional`, a request without credentials resolves `undefined` unchecked.
  * @example const token = await authorizeRequest(gate, req, compileRequirement({ token: 'user' }), false);
  */
-export async function authorizeRequest(gate: Gate, req: ExpressRequestLike, requirement: CompiledRequirement, optional: boolean): Promise<AccessToken | undefined> {
+export function authorizeRequest(gate: Gate, req: ExpressRequestLike, requirement: CompiledRequirement, optional: boolean): Promise<AccessToken | undefined> {
   adoptForeignToken(req);
-  const token = await gate.authenticate(req, req, optional);
-  if (token !== undefined) checkRequirement(token, requirement);
-  return token;
+  return gate.authorize(req, req, requirement, optional);
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { compileRequirement, type CompiledRequirement, type Verifier, type VerifierOptions } from '@tokengate/core';
-import { authenticateKnown, authenticateRequest, hookSettings, verifyRequest, type AuthOptions, type RouteAuthConfig, type TokenGateHook } from './respond.js';
+import { ANY_TOKEN, authenticateKnown, authenticateRequest, hookSettings, verifyRequest, type AuthOptions, type RouteAuthConfig, type TokenGateHook } from './respond.js';
 
 /**
  * Options of the plugin: verifier options (or `{ verifier }`, or neither to use the
@@ -17,7 +17,7 @@ export type TokenGatePluginOptions = AuthOptions & (VerifierOptions | { readonly
 /** A route's settings, compiled once. */
 interface CompiledRouteAuth {
   readonly optional: boolean | undefined;
-  readonly requirement: CompiledRequirement | undefined;
+  readonly requirement: CompiledRequirement;
 }
 
 /** Keyed by the route's `config.tokengate` object, which Fastify keeps by reference in the route context. */
@@ -28,8 +28,7 @@ function compileRouteAuth(config: RouteAuthConfig): CompiledRouteAuth {
   if (compiled === undefined) {
     if (typeof config !== 'object' || config === null) throw new TypeError('config.tokengate must be false or an object');
     const { optional, ...requirement } = config;
-    const checks = requirement.token !== undefined || requirement.scopes !== undefined || requirement.anyScopes !== undefined || requirement.claims !== undefined;
-    compiled = Object.freeze({ optional, requirement: checks ? compileRequirement(requirement) : undefined });
+    compiled = Object.freeze({ optional, requirement: compileRequirement(requirement) });
     compiledRoutes.set(config, compiled);
   }
   return compiled;
@@ -45,7 +44,7 @@ function compileRouteAuth(config: RouteAuthConfig): CompiledRouteAuth {
 export function auth(source?: VerifierOptions | Verifier, options: AuthOptions = {}): TokenGateHook {
   const settings = hookSettings(source, options);
   return function tokengateAuth(request, reply) {
-    return authenticateRequest(settings, request, reply, undefined);
+    return authenticateRequest(settings, request, reply, ANY_TOKEN);
   };
 }
 
@@ -71,7 +70,7 @@ async function tokengatePlugin(fastify: FastifyInstance, options: TokenGatePlugi
     if (config === false) return done();
     // Routes added before the plugin did not pass `onRoute`; they are compiled on first use, once.
     const route = config === undefined ? undefined : compileRouteAuth(config);
-    const requirement = route?.requirement;
+    const requirement = route?.requirement ?? ANY_TOKEN;
     if (authenticateKnown(settings, request, requirement)) return done();
     return verifyRequest(settings, request, reply, requirement, route?.optional ?? settings.optional);
   });

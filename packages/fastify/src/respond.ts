@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   PROBLEM_CONTENT_TYPE,
   attachToken,
-  checkRequirement,
+  compileRequirement,
   createGate,
   createVerifier,
   isVerifier,
@@ -144,16 +144,18 @@ export function failRequest(settings: HookSettings, request: FastifyRequest, rep
   return reply.code(failure.status).headers(failure.headers()).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
+/** The requirement of hooks that only authenticate: any valid token (internal). */
+export const ANY_TOKEN: CompiledRequirement = compileRequirement();
+
 /**
  * The waiting half of `authenticateRequest`: verify (or wait for the verification under way),
  * check `requirement` when a token is present, and set `request.auth`; failures are answered (internal).
- * @example return verifyRequest(settings, request, reply, undefined, settings.optional);
+ * @example return verifyRequest(settings, request, reply, ANY_TOKEN, settings.optional);
  */
-export async function verifyRequest(settings: HookSettings, request: FastifyRequest, reply: FastifyReply, requirement: CompiledRequirement | undefined, optional: boolean): Promise<FastifyReply | undefined> {
+export async function verifyRequest(settings: HookSettings, request: FastifyRequest, reply: FastifyReply, requirement: CompiledRequirement, optional: boolean): Promise<FastifyReply | undefined> {
   if (request.auth) attachToken(request, request.auth);
   try {
-    const token = await settings.gate.authenticate(request, new FastifyInput(request), optional);
-    if (token !== undefined && requirement !== undefined) checkRequirement(token, requirement);
+    const token = await settings.gate.authorize(request, new FastifyInput(request), requirement, optional);
     request.auth = token ?? null;
     return undefined;
   } catch (error) {
@@ -165,12 +167,11 @@ export async function verifyRequest(settings: HookSettings, request: FastifyRequ
  * `authenticateRequest` without waiting, for a token already known (verified for this request,
  * put on `request.auth`, or cached) that meets `requirement`: sets `request.auth` and returns
  * `true`. `false` means `authenticateRequest` must run; it gives every verdict (internal).
- * @example if (authenticateKnown(settings, request, undefined)) return done();
+ * @example if (authenticateKnown(settings, request, ANY_TOKEN)) return done();
  */
-export function authenticateKnown(settings: HookSettings, request: FastifyRequest, requirement: CompiledRequirement | undefined): boolean {
+export function authenticateKnown(settings: HookSettings, request: FastifyRequest, requirement: CompiledRequirement): boolean {
   if (request.auth) attachToken(request, request.auth);
-  const input = new FastifyInput(request);
-  const token = requirement === undefined ? settings.gate.authenticateSync(request, input) : settings.gate.authorizeSync(request, input, requirement);
+  const token = settings.gate.authorizeSync(request, new FastifyInput(request), requirement);
   if (token === undefined) return false;
   request.auth = token;
   return true;
@@ -189,7 +190,7 @@ export function authenticateRequest(
   settings: HookSettings,
   request: FastifyRequest,
   reply: FastifyReply,
-  requirement: CompiledRequirement | undefined,
+  requirement: CompiledRequirement,
   optional: boolean = settings.optional,
 ): Promise<FastifyReply | undefined> {
   return authenticateKnown(settings, request, requirement) ? PASSED : verifyRequest(settings, request, reply, requirement, optional);

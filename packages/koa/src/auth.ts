@@ -2,7 +2,7 @@
  * `auth()`: authenticate the request and put the verified token on `ctx.state.auth`.
  */
 import type { Context, Middleware, Next } from 'koa';
-import { attachToken, checkRequirement, type AccessToken, type CompiledRequirement, type Gate, type RequestLike, type Verifier, type VerifierOptions } from '@tokengate/core';
+import { attachToken, type AccessToken, type CompiledRequirement, type Gate, type RequestLike, type Verifier, type VerifierOptions } from '@tokengate/core';
 import { createKoaGate, rejectRequest, type AuthOptions } from './respond.js';
 
 declare module 'koa' {
@@ -37,13 +37,11 @@ export function adoptToken(ctx: Context): void {
  * thrown, in `delegate` mode) and `false` is returned.
  * @example if (await admitRequest(ctx, gate, compileRequirement({ token: 'user' }), {})) await next();
  */
-export async function admitRequest(ctx: Context, gate: Gate, requirement: CompiledRequirement, options: AuthOptions): Promise<boolean> {
+async function admitRequest(ctx: Context, gate: Gate, requirement: CompiledRequirement, options: AuthOptions): Promise<boolean> {
   adoptToken(ctx);
   try {
     // With `optional`, a request without credentials passes unchecked; a token must still qualify.
-    const token = await gate.authenticate(ctx, new KoaInput(ctx), options.optional === true);
-    if (token !== undefined) checkRequirement(token, requirement);
-    setAuth(ctx, token);
+    setAuth(ctx, await gate.authorize(ctx, new KoaInput(ctx), requirement, options.optional === true));
   } catch (error) {
     rejectRequest(ctx, gate, error, options);
     return false;
@@ -55,14 +53,23 @@ export async function admitRequest(ctx: Context, gate: Gate, requirement: Compil
  * Run `admitRequest`'s checks without waiting when the token is already known (verified for
  * this request or cached) and meets the requirement: `true` with `ctx.state.auth` set. `false`
  * means `admitRequest` must run; it gives every verdict.
- * @example if (admitKnown(ctx, gate, requirement)) return next();
  */
-export function admitKnown(ctx: Context, gate: Gate, requirement: CompiledRequirement): boolean {
+function admitKnown(ctx: Context, gate: Gate, requirement: CompiledRequirement): boolean {
   adoptToken(ctx);
   const token = gate.authorizeSync(ctx, new KoaInput(ctx), requirement);
   if (token === undefined) return false;
   setAuth(ctx, token);
   return true;
+}
+
+/**
+ * What every guard and route policy does: admit the request (without waiting when its token is
+ * already known), then run `next`; a refused request is answered and `next` does not run.
+ * @example return guardRequest(ctx, next, gate, compileRequirement({ token: 'user' }), {});
+ */
+export function guardRequest(ctx: Context, next: Next, gate: Gate, requirement: CompiledRequirement, options: AuthOptions): Promise<void> {
+  if (admitKnown(ctx, gate, requirement)) return next();
+  return admitRequest(ctx, gate, requirement, options).then((admitted) => (admitted ? next() : undefined));
 }
 
 /**

@@ -3,8 +3,8 @@
  * `auth()` attached, or authenticates by itself, so it also works as a drop-in.
  */
 import type { Context, Middleware, Next } from 'koa';
-import { compileRequirement, compileRoutePolicy, routeDeniedError, type ClaimPredicate, type CompiledRequirement, type Requirement, type RoutePolicyOptions, type RouteRule } from '@tokengate/core';
-import { admitKnown, admitRequest } from './auth.js';
+import { compileRequirement, compileRoutePolicy, routeDeniedError, type ClaimPredicate, type Requirement, type RoutePolicyOptions, type RouteRule } from '@tokengate/core';
+import { guardRequest } from './auth.js';
 import { createKoaGate, rejectRequest, type GuardOptions } from './respond.js';
 
 /** Split variadic guard arguments into items and an optional trailing options object. */
@@ -24,11 +24,8 @@ function splitArguments<T>(guard: string, args: readonly (T | GuardOptions)[]): 
 export function requireToken(requirement: Requirement, options: GuardOptions = {}): Middleware {
   const compiled = compileRequirement(requirement);
   const gate = createKoaGate(options.source);
-  async function admit(ctx: Context, next: Next): Promise<void> {
-    if (await admitRequest(ctx, gate, compiled, options)) await next();
-  }
   return function tokengateGuard(ctx: Context, next: Next): Promise<void> {
-    return admitKnown(ctx, gate, compiled) ? next() : admit(ctx, next);
+    return guardRequest(ctx, next, gate, compiled, options);
   };
 }
 
@@ -97,13 +94,10 @@ export function requireClaims(...args: (ClaimPredicate | GuardOptions)[]): Middl
 export function routePolicy(rules: readonly RouteRule[], options: RoutePolicyOptions & GuardOptions = {}): Middleware {
   const policy = compileRoutePolicy(rules, options);
   const gate = createKoaGate(options.source);
-  async function admit(ctx: Context, next: Next, requirement: CompiledRequirement): Promise<void> {
-    if (await admitRequest(ctx, gate, requirement, options)) await next();
-  }
   return async function tokengateRoutePolicy(ctx: Context, next: Next): Promise<void> {
     const decision = policy.match(ctx.method, ctx.path);
     if (decision.kind === 'deny') return rejectRequest(ctx, gate, routeDeniedError(), options);
-    if (decision.kind === 'public' || admitKnown(ctx, gate, decision.requirement)) return next();
-    return admit(ctx, next, decision.requirement);
+    if (decision.kind === 'public') return next();
+    return guardRequest(ctx, next, gate, decision.requirement, options);
   };
 }
