@@ -302,36 +302,21 @@ const rows: RowSpec[] = [
 ];
 
 function fastJwtRows(): RowSpec[] {
-  const make = (cache: boolean) =>
-    createFastJwtVerifier({ key: publicPem, algorithms: [algorithm as FastJwtAlgorithm], allowedIss: issuer.issuer, allowedAud: AUDIENCE, cache });
+  const row = (id: string, name: string, tokens: string, cache: boolean, list: readonly string[]): RowSpec => ({
+    id,
+    name,
+    tokens,
+    setup: async () => {
+      const verifyOne = createFastJwtVerifier({ key: publicPem, algorithms: [algorithm as FastJwtAlgorithm], allowedIss: issuer.issuer, allowedAud: AUDIENCE, cache }) as (
+        token: string,
+      ) => { sub?: string };
+      return { op: fromSync(verifyOne, list), check: async (token) => verifyOne(token).sub };
+    },
+  });
   return [
-    {
-      id: 'fast-jwt-nocache',
-      name: 'fast-jwt `createVerifier` (static key, cache off)',
-      tokens: '1,000 pool',
-      setup: async () => {
-        const verifyOne = make(false) as (token: string) => { sub?: string };
-        return { op: fromSync(verifyOne, pool), check: async (token) => verifyOne(token).sub };
-      },
-    },
-    {
-      id: 'fast-jwt-cache',
-      name: 'fast-jwt `createVerifier` (static key, cache on: 1,000 entries)',
-      tokens: '1,000 pool',
-      setup: async () => {
-        const verifyOne = make(true) as (token: string) => { sub?: string };
-        return { op: fromSync(verifyOne, pool), check: async (token) => verifyOne(token).sub };
-      },
-    },
-    {
-      id: 'fast-jwt-same',
-      name: 'fast-jwt `createVerifier` (static key, cache on)',
-      tokens: 'same token',
-      setup: async () => {
-        const verifyOne = make(true) as (token: string) => { sub?: string };
-        return { op: fromSync(verifyOne, [sameToken]), check: async (token) => verifyOne(token).sub };
-      },
-    },
+    row('fast-jwt-nocache', 'fast-jwt `createVerifier` (static key, cache off)', '1,000 pool', false, pool),
+    row('fast-jwt-cache', 'fast-jwt `createVerifier` (static key, cache on: 1,000 entries)', '1,000 pool', true, pool),
+    row('fast-jwt-same', 'fast-jwt `createVerifier` (static key, cache on)', 'same token', true, [sameToken]),
   ];
 }
 
