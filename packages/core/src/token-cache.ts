@@ -12,9 +12,11 @@
  * reusing, and never turn into cache entries that die in the old generation; a reused token
  * pays one extra verification over its lifetime.
  *
- * Entries are keyed by the token's last characters (its signature's tail, unique per token)
- * and a hit needs the whole text to be equal, so a lookup hashes a few dozen characters
- * instead of the whole token while a different token can never be answered from the cache.
+ * Entries are keyed by a 32-bit fingerprint of the token's last characters (its signature's
+ * tail) and a hit needs the whole text to be equal: a lookup hashes 16 characters instead of the
+ * whole token, the key is a small integer (no key string to load and compare on a hit), and a
+ * different token can never be answered from the cache. Two tokens with the same fingerprint
+ * share one slot: the later one replaces the earlier, which then costs one more verification.
  */
 import { LRUCache } from 'lru-cache';
 import type { AccessToken } from './types.js';
@@ -38,6 +40,8 @@ export interface KeyFreshness {
 }
 
 interface Entry {
+  /** The token's text, on the entry itself so a hit compares it without another load. */
+  readonly text: string;
   readonly token: AccessToken;
   readonly keys: KeyFreshness;
   readonly kid: string | undefined;
@@ -56,23 +60,19 @@ export interface CacheTimePolicy {
 
 // Rough per-entry overhead of the entry, the AccessToken and its arrays, beyond the strings.
 const ENTRY_OVERHEAD = 512;
-/** Characters of the token's end that key an entry: a whole HS256 signature, part of longer ones. */
-const KEY_LENGTH = 43;
-/** Characters the admission fingerprint reads. */
+/** Characters of the token's end the fingerprint reads: part of any JWS signature. */
 const FINGERPRINT_LENGTH = 16;
 
-/** The cache key of a token: its tail (a slice, so no copy of the text). */
-function keyOf(token: string): string {
-  return token.length <= KEY_LENGTH ? token : token.slice(-KEY_LENGTH);
-}
-
-/** FNV-1a over the token's last characters: 32 bits that tell tokens apart for admission. */
+/**
+ * FNV-1a over the token's last characters: 32 bits (a small integer) that tell tokens apart. It
+ * keys cache entries and the admission doorkeeper; equality of the whole text decides a hit.
+ */
 function fingerprint(token: string): number {
   let hash = 0x811c9dc5;
   for (let i = Math.max(0, token.length - FINGERPRINT_LENGTH); i < token.length; i += 1) {
     hash = Math.imul(hash ^ token.charCodeAt(i), 0x01000193);
   }
-  return hash >>> 0;
+  return hash | 0;
 }
 
 /**
@@ -87,9 +87,8 @@ class Doorkeeper {
     this.#capacity = capacity;
   }
 
-  /** True when the token was seen before (and forgets it); otherwise remembers it. */
-  admit(token: string): boolean {
-    const print = fingerprint(token);
+  /** True when the token (by its fingerprint) was seen before (and forgets it); otherwise remembers it. */
+  admit(print: number): boolean {
     if (this.#seen.delete(print)) return true;
     if (this.#seen.size >= this.#capacity) this.#seen.clear();
     this.#seen.add(print);
@@ -99,12 +98,12 @@ class Doorkeeper {
 
 /** A bounded cache of verified tokens. */
 export class TokenCache {
-  readonly #entries: LRUCache<string, Entry>;
+  readonly #entries: LRUCache<number, Entry>;
   readonly #policy: CacheTimePolicy;
   readonly #doorkeeper: Doorkeeper | undefined;
 
   constructor(options: Required<TokenCacheOptions>, policy: CacheTimePolicy) {
-    this.#entries = new LRUCache<string, Entry>({
+    this.#entries = new LRUCache<number, Entry>({
       max: options.maxEntries,
       maxSize: options.maxBytes,
       sizeCalculation: (entry) => entry.size,
@@ -115,9 +114,10 @@ export class TokenCache {
 
   /** The cached token if it is still within its times at `now` (seconds); drops it otherwise. */
   get(token: string, now: number): AccessToken | undefined {
-    const key = keyOf(token);
+    const key = fingerprint(token);
     const entry = this.#entries.get(key);
-    if (entry === undefined || entry.token.token !== token) return undefined;
+    // Another token with the same fingerprint is a miss, and keeps its slot.
+    if (entry === undefined || entry.text !== token) return undefined;
     const { clockTolerance, maxTokenAge } = this.#policy;
     // A stale key set means the issuer may have withdrawn the key: verify fully, which refreshes it.
     if (!entry.keys.fresh) return undefined;
@@ -136,8 +136,10 @@ export class TokenCache {
     // The decoded claims take about what their encoded text does, with V8 object overhead on top.
     const size = token.length * 4 + ENTRY_OVERHEAD;
     if (size > this.#entries.maxSize) return;
-    if (this.#doorkeeper !== undefined && !this.#doorkeeper.admit(token)) return;
-    this.#entries.set(keyOf(token), {
+    const key = fingerprint(token);
+    if (this.#doorkeeper !== undefined && !this.#doorkeeper.admit(key)) return;
+    this.#entries.set(key, {
+      text: token,
       token: accessToken,
       keys,
       kid,

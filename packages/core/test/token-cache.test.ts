@@ -88,6 +88,34 @@ describe('verified-token cache', () => {
     expect(verifier.stats().cachedTokens).toBe(1);
   });
 
+  it('gives two tokens that end alike one slot: each is answered only for itself', async () => {
+    // Entries are keyed by the token's tail; a verifier that accepts any signature lets two
+    // different tokens share a signature, so they share the key too.
+    let checks = 0;
+    const verifier = verifierWith({
+      signatureVerifier: () => {
+        checks += 1;
+        return true;
+      },
+    });
+    const alice = await issuer.mintUserToken({ sub: 'alice' });
+    const [header, payload, signature] = alice.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const bob = `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: 'bob' })).toString('base64url')}.${signature}`;
+    await verifier.verify(alice);
+    expect((await verifier.verify(alice)).subject).toBe('alice');
+    expect(checks).toBe(2);
+    expect((await verifier.verify(bob)).subject).toBe('bob');
+    expect(checks).toBe(3);
+    expect((await verifier.verify(bob)).subject).toBe('bob');
+    expect(verifier.stats().cachedTokens).toBe(1);
+    // Bob took the slot: Alice is verified again and answered with her own claims.
+    expect((await verifier.verify(alice)).subject).toBe('alice');
+    expect(checks).toBe(5);
+    expect((await verifier.verify(bob)).subject).toBe('bob');
+    expect(checks).toBe(5);
+  });
+
   it('answers authenticateCached from the cache only', async () => {
     const verifier = verifierWith();
     const token = await issuer.mintUserToken();
