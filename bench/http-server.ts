@@ -21,6 +21,7 @@ import { auth as tokengateExpress, createVerifier, type Verifier } from '@tokeng
 import { tokengate as tokengateFastify } from '@tokengate/fastify';
 import { auth as tokengateKoa } from '@tokengate/koa';
 import { SERVER_IDS, type ServerId, type ServerSettings } from './lib/servers.js';
+import { createLookupFloor, type LookupAuth } from './lib/lookup-floor.js';
 
 /** The verifier of the tokengate servers, shared with the adapter so its cache can be reported. */
 let verifier: Verifier | undefined;
@@ -55,6 +56,16 @@ function expressServer(id: ServerId, settings: ServerSettings): Started {
     if (id === 'express-noop') app.use((_req, _res, next) => next());
     app.get('/me', (_req, res) => {
       res.json({ sub: 'anonymous', scopes: 0 });
+    });
+  } else if (id === 'express-lookup') {
+    const lookup = createLookupFloor();
+    app.use((req, _res, next) => {
+      (req as Request & { found?: LookupAuth }).found = lookup(req.headers.authorization);
+      next();
+    });
+    app.get('/me', (req, res) => {
+      const found = (req as Request & { found?: LookupAuth }).found;
+      res.json({ sub: found?.subject, scopes: found?.scopes.length });
     });
   } else if (id === 'express-tokengate') {
     app.use(tokengateExpress(tokengateVerifier(settings)));
@@ -109,6 +120,17 @@ async function fastifyServer(id: ServerId, settings: ServerSettings): Promise<St
   if (id === 'fastify-bare' || id === 'fastify-noop') {
     if (id === 'fastify-noop') app.addHook('onRequest', (_request, _reply, done) => done());
     app.get('/me', async () => ({ sub: 'anonymous', scopes: 0 }));
+  } else if (id === 'fastify-lookup') {
+    const lookup = createLookupFloor();
+    app.decorateRequest('found', undefined);
+    app.addHook('onRequest', (request, _reply, done) => {
+      (request as { found?: LookupAuth }).found = lookup(request.headers.authorization);
+      done();
+    });
+    app.get('/me', async (request) => {
+      const found = (request as { found?: LookupAuth }).found;
+      return { sub: found?.subject, scopes: found?.scopes.length };
+    });
   } else if (id === 'fastify-tokengate') {
     await app.register(tokengateFastify, { verifier: tokengateVerifier(settings) });
     app.get('/me', async (request) => ({ sub: request.auth?.subject, scopes: request.auth?.scopes.length }));
@@ -152,6 +174,16 @@ function koaServer(id: ServerId, settings: ServerSettings): Started {
     if (id === 'koa-noop') app.use((_ctx, next) => next());
     app.use((ctx) => {
       if (ctx.path === '/me') ctx.body = { sub: 'anonymous', scopes: 0 };
+    });
+  } else if (id === 'koa-lookup') {
+    const lookup = createLookupFloor();
+    app.use((ctx, next) => {
+      ctx.state.found = lookup(ctx.req.headers.authorization);
+      return next();
+    });
+    app.use((ctx) => {
+      const found = ctx.state.found as LookupAuth | undefined;
+      if (ctx.path === '/me') ctx.body = { sub: found?.subject, scopes: found?.scopes.length };
     });
   } else if (id === 'koa-tokengate') {
     app.use(tokengateKoa(tokengateVerifier(settings)));

@@ -27,22 +27,26 @@ const NAMES: Record<ServerId, string> = {
   'express-bare': 'bare Express 5',
   'express-noop': 'diagnostic: bare + one no-op middleware',
   'express-tokengate': '@tokengate/express `auth()`',
+  'express-lookup': 'diagnostic: bare + a lookup-only middleware (the least a correct cache does; no verification)',
   'express-oauth2-jwt-bearer': 'express-oauth2-jwt-bearer `auth()`',
   'express-jwt': 'express-jwt + jwks-rsa',
   'fastify-bare': 'bare Fastify 5',
   'fastify-noop': 'diagnostic: bare + one no-op `onRequest` hook',
   'fastify-tokengate': '@tokengate/fastify plugin',
+  'fastify-lookup': 'diagnostic: bare + a lookup-only `onRequest` hook (the least a correct cache does; no verification)',
   'fastify-jwt-static': '@fastify/jwt (static public key)',
   'fastify-jwt-get-jwks': '@fastify/jwt + get-jwks',
   'koa-bare': 'bare Koa 3',
   'koa-noop': 'diagnostic: bare + one no-op middleware',
   'koa-tokengate': '@tokengate/koa `auth()`',
+  'koa-lookup': 'diagnostic: bare + a lookup-only middleware (the least a correct cache does; no verification)',
   'koa-jwt': 'koa-jwt + jwks-rsa',
 };
 
 function variantOf(id: ServerId): HttpVariant {
   if (id.endsWith('-bare')) return 'bare';
   if (id.endsWith('-noop')) return 'noop';
+  if (id.endsWith('-lookup')) return 'lookup';
   return id.endsWith('-tokengate') ? 'tokengate' : 'anchor';
 }
 
@@ -154,7 +158,7 @@ async function load(port: number, requests: autocannon.Request[][], seconds: num
 
 const only = process.env.BENCH_SERVERS?.split(',');
 // The no-op rows are diagnostics: full runs only, so quick runs stay under two minutes.
-const selected = SERVER_IDS.filter((id) => (!only || id.endsWith('-bare') || only.includes(id)) && (mode === 'full' || !id.endsWith('-noop')));
+const selected = SERVER_IDS.filter((id) => (!only || id.endsWith('-bare') || only.includes(id)) && (mode === 'full' || !(id.endsWith('-noop') || id.endsWith('-lookup'))));
 
 // Start every server up front, two at a time (each in its own process, idle until its turn), so
 // start-up costs no time between measurements.
@@ -202,6 +206,7 @@ interface Slot {
   readonly statusCodes: Record<string, number>;
   readonly p50s: number[];
   readonly p99s: number[];
+  readonly rates: number[];
   readonly foreign: number[];
   cachedTokens?: number;
 }
@@ -215,6 +220,14 @@ const patience = Patience.forMode(mode, 30_000);
 const meter = new ForeignMeter();
 const rows: HttpRow[] = [];
 const serverCpuSeconds = new Map<ServerId, number>();
+
+const VARIANT_ORDER: readonly HttpVariant[] = ['bare', 'tokengate', 'lookup', 'noop', 'anchor'];
+function variantRank(variant: HttpVariant): number {
+  return VARIANT_ORDER.indexOf(variant);
+}
+function modeRank(tokenMode: TokenMode): number {
+  return tokenMode === 'pool' ? 0 : 1;
+}
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -247,6 +260,7 @@ async function runSegment(slot: Slot): Promise<void> {
     slot.timeouts += result.timeouts;
     slot.p50s.push(result.latency.p50);
     slot.p99s.push(result.latency.p99);
+    slot.rates.push(result.requests.total / result.duration);
     slot.foreign.push(foreign);
     for (const [code, stats] of Object.entries((result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {})) {
       slot.statusCodes[code] = (slot.statusCodes[code] ?? 0) + stats.count;
@@ -274,7 +288,7 @@ for (const framework of ['express', 'fastify', 'koa'] as const) {
         slots.push({
           id, base, mode: tokenMode, server,
           requests: 0, seconds: 0, serverSeconds: 0, non2xx: 0, errors: 0, timeouts: 0, attempts: 0,
-          statusCodes: {}, p50s: [], p99s: [], foreign: [],
+          statusCodes: {}, p50s: [], p99s: [], rates: [], foreign: [],
         });
       }
     } catch (error) {
@@ -287,8 +301,11 @@ for (const framework of ['express', 'fastify', 'koa'] as const) {
   // caching verifiers the first pass over the pool.
   await Promise.all(servers.map((server) => load(server.port, poolRequests, WARM_SEC)));
   await patience.waitForQuiet();
+  // Within a cycle, each token mode's tokengate segment runs right after its bare segment: the
+  // machine's speed drifts over seconds, and the paired ratio (report.ts) compares neighbours.
+  const cycle = [...slots].sort((a, b) => modeRank(a.mode) - modeRank(b.mode) || variantRank(a.base.variant) - variantRank(b.base.variant));
   for (let segment = 0; segment < SEGMENTS; segment += 1) {
-    for (const slot of slots) await runSegment(slot);
+    for (const slot of cycle) await runSegment(slot);
   }
   for (const slot of slots) {
     const row: HttpRow = {
@@ -297,6 +314,7 @@ for (const framework of ['express', 'fastify', 'koa'] as const) {
       reqPerSec: slot.requests / slot.seconds,
       p50: median(slot.p50s),
       p99: median(slot.p99s),
+      segmentRates: slot.rates,
       total: slot.requests,
       non2xx: slot.non2xx,
       errors: slot.errors,

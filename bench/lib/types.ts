@@ -39,7 +39,8 @@ export interface MicroFamilyResult {
   readonly foreignCores: readonly number[];
 }
 
-export type HttpVariant = 'bare' | 'noop' | 'tokengate' | 'anchor';
+/** `lookup`: the diagnostic row of bench/lib/lookup-floor.ts (the least a correct cache does). */
+export type HttpVariant = 'bare' | 'noop' | 'lookup' | 'tokengate' | 'anchor';
 export type TokenMode = 'pool' | 'same';
 
 export interface HttpRow {
@@ -64,6 +65,8 @@ export interface HttpRow {
   /** Cores used by other processes during the timed run (worst segment), and segment runs needed. */
   readonly foreignCores?: number;
   readonly attempts?: number;
+  /** req/s of each segment, in the order the round-robin ran them (segment i of every row ran in cycle i). */
+  readonly segmentRates?: readonly number[];
   /** tokengate servers: entries in the verified-token cache after the run. */
   readonly cachedTokens?: number;
   readonly error?: string;
