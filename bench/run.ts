@@ -1,12 +1,14 @@
 /**
  * `pnpm bench [--quick] [--only=micro-rs256,micro-es256,micro-eddsa,http,memory] [--cpu-prof]`
+ * `pnpm bench --render [--quick]`: no run; renders bench/RESULTS.md again from
+ * bench/results-<mode>.json with the current report code (after a change to the tables).
  *
  * Runs each family in its own Node.js process (so JIT state and heap do not leak between them),
  * one after the other, then prints the tables and writes bench/RESULTS.md (complete, unprofiled
  * runs only) and bench/results-<mode>.json.
  */
 import { execFileSync, fork } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { checksTable, httpTables, memoryTable, microTable, type TargetCheck } from './lib/report.js';
@@ -35,6 +37,7 @@ const mode: Mode = argv.includes('--quick') ? 'quick' : 'full';
 const onlyArg = argv.find((arg) => arg.startsWith('--only='));
 const only = onlyArg?.slice('--only='.length).split(',');
 const profile = argv.includes('--cpu-prof');
+const render = argv.includes('--render');
 const here = fileURLToPath(new URL('.', import.meta.url));
 const profileDir = `${here}.profiles`;
 const selected = FAMILIES.filter((family) => !only || only.includes(family.id));
@@ -77,7 +80,6 @@ function largestProfile(dir: string): string | undefined {
   return files.map((name) => `${dir}/${name}`).sort((a, b) => statSync(b).size - statSync(a).size)[0];
 }
 
-const started = Date.now();
 if (profile) rmSync(profileDir, { recursive: true, force: true });
 if (profile) mkdirSync(profileDir, { recursive: true });
 interface FamilyRun {
@@ -90,8 +92,21 @@ interface FamilyRun {
   /** Average cores used by other processes while the family ran. */
   readonly foreignCores?: number;
 }
-const results: FamilyRun[] = [];
-for (const family of selected) {
+/** What bench/results-<mode>.json holds. */
+interface SavedRun {
+  readonly mode: Mode;
+  readonly date: string;
+  readonly node: string;
+  readonly commit: string;
+  readonly coreDirty: boolean;
+  readonly totalSeconds: number;
+  readonly results: readonly FamilyRun[];
+}
+const saved = render ? (JSON.parse(readFileSync(`${here}results-${mode}.json`, 'utf8')) as SavedRun) : undefined;
+if (saved !== undefined && saved.node !== process.version) throw new Error(`results-${mode}.json was measured on Node.js ${saved.node}; render it with that version`);
+const started = saved ? Date.parse(saved.date) : Date.now();
+const results: FamilyRun[] = saved ? [...saved.results] : [];
+for (const family of saved ? [] : selected) {
   const busyBefore = mode === 'quick' ? await busyFraction(200) : await waitForQuiet(10_000, 0.15, (message) => process.stderr.write(`${message}\n`));
   process.stderr.write(`\n▶ ${family.title} (${mode}); machine ${(busyBefore * 100).toFixed(0)}% busy before start, load average ${(loadavg()[0] ?? 0).toFixed(2)}\n`);
   const familyStart = Date.now();
@@ -116,12 +131,13 @@ for (const family of selected) {
     }
   }
 }
-const totalSeconds = (Date.now() - started) / 1000;
+const totalSeconds = saved ? saved.totalSeconds : (Date.now() - started) / 1000;
 
 // ---- report -------------------------------------------------------------------------------------
 
 const cpu = cpus();
-const coreDirty = git(['status', '--porcelain', '--', 'packages']) !== '';
+const commit = saved ? saved.commit : git(['rev-parse', '--short', 'HEAD']) || 'unknown';
+const coreDirty = saved ? saved.coreDirty : git(['status', '--porcelain', '--', 'packages']) !== '';
 const sections: string[] = [];
 const checks: TargetCheck[] = [];
 for (const { family, result, error, seconds, busyBefore, foreignCores } of results) {
@@ -166,8 +182,9 @@ const header = [
   `| Mode | **${mode}**${only ? ` (only ${only.join(', ')})` : ''}${profile ? ' (profiled: numbers perturbed)' : ''} |`,
   `| Node.js | ${process.version} (V8 ${process.versions.v8}, OpenSSL ${process.versions.openssl}) |`,
   `| CPU | ${cpu[0]?.model ?? 'unknown'} × ${cpu.length} |`,
-  `| Commit | ${git(['rev-parse', '--short', 'HEAD']) || 'unknown'}${coreDirty ? ' + uncommitted changes under packages/' : ''} |`,
+  `| Commit | ${commit}${coreDirty ? ' + uncommitted changes under packages/' : ''} |`,
   `| Total time | ${totalSeconds.toFixed(0)} s |`,
+  ...(saved ? [`| Tables | rendered again from bench/results-${mode}.json by the report code of ${git(['rev-parse', '--short', 'HEAD']) || 'unknown'} |`] : []),
 ].join('\n');
 
 const markdown = [
@@ -182,7 +199,10 @@ const markdown = [
 ].join('\n\n');
 
 console.log(`\n${markdown}`);
-writeFileSync(`${here}results-${mode}.json`, `${JSON.stringify({ mode, date: new Date(started).toISOString(), node: process.version, results }, null, 2)}\n`);
+if (!saved) {
+  const run: SavedRun = { mode, date: new Date(started).toISOString(), node: process.version, commit, coreDirty, totalSeconds, results };
+  writeFileSync(`${here}results-${mode}.json`, `${JSON.stringify(run, null, 2)}\n`);
+}
 if (!only && !profile && results.every((entry) => entry.result)) {
   writeFileSync(`${here}RESULTS.md`, markdown);
   process.stderr.write(`\nWrote bench/RESULTS.md (${mode}) in ${totalSeconds.toFixed(0)} s\n`);

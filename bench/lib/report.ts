@@ -150,19 +150,26 @@ export function httpTables(family: HttpFamilyResult): { markdown: string; checks
         const notes: string[] = [];
         const invalid = (row.non2xx ?? 0) + (row.errors ?? 0) > 0;
         const paired = pairedRatio(row, bare);
+        const noop = rows.find((other) => other.variant === 'noop' && other.mode === row.mode);
+        // The no-op row is the bare server plus an empty hook, i.e. the same baseline measured by
+        // another process: the target must hold against both, so a bare process that happened to
+        // run slow (it happens on a shared VM) cannot make it look met.
+        const pairedNoop = noop === undefined ? undefined : pairedRatio(row, noop);
         if (row.mode === 'pool' && paired !== undefined) {
-          const met = paired.median >= TARGETS.httpVsBare && !invalid;
-          notes.push(`≥ ${TARGETS.httpVsBare}× bare: ${mark(met)}`);
-          checks.push({ family: `http ${framework}`, target: `tokengate ≥ ${TARGETS.httpVsBare}× bare (1,000 pool)`, value: `${paired.median.toFixed(2)}×`, met });
+          const worst = Math.min(paired.median, pairedNoop?.median ?? Number.POSITIVE_INFINITY);
+          const met = worst >= TARGETS.httpVsBare && !invalid;
+          const against = pairedNoop === undefined ? '' : `, ${pairedNoop.median.toFixed(2)}× the no-op row`;
+          notes.push(`≥ ${TARGETS.httpVsBare}× bare${pairedNoop === undefined ? '' : ' and the no-op row'}: ${mark(met)}`);
+          checks.push({ family: `http ${framework}`, target: `tokengate ≥ ${TARGETS.httpVsBare}× bare (1,000 pool)${pairedNoop === undefined ? '' : '; also ≥ that × the no-op row'}`, value: `${paired.median.toFixed(2)}× bare${against}`, met });
         }
         if (paired !== undefined && paired.cycles > 1) {
           notes.push(`per-cycle ratios ${paired.low.toFixed(2)}–${paired.high.toFixed(2)} (quartiles of ${paired.cycles}), ratio of totals ${paired.ofTotals.toFixed(2)}×`);
         }
-        const noop = rows.find((other) => other.variant === 'noop' && other.mode === row.mode);
-        if (noop?.reqPerSec) notes.push(`${(row.reqPerSec / noop.reqPerSec).toFixed(2)}× the no-op row`);
+        if (pairedNoop !== undefined) notes.push(`${pairedNoop.median.toFixed(2)}× the no-op row`);
         const lookup = rows.find((other) => other.variant === 'lookup' && other.mode === row.mode);
         const floor = lookup === undefined ? undefined : pairedRatio(lookup, bare);
-        if (floor !== undefined) notes.push(`the lookup-only row: ${floor.median.toFixed(2)}× bare`);
+        const ofFloor = lookup === undefined ? undefined : pairedRatio(row, lookup);
+        if (floor !== undefined && ofFloor !== undefined) notes.push(`the lookup-only row: ${floor.median.toFixed(2)}× bare, tokengate ${ofFloor.median.toFixed(2)}× of it`);
         const anchors = rows.filter((other) => other.variant === 'anchor' && other.mode === row.mode);
         if (anchors.length === 0) {
           if (row.cachedTokens !== undefined) notes.push(`cache held ${int(row.cachedTokens)} tokens`);
