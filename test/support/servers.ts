@@ -9,6 +9,7 @@ import express5 from 'express';
 import express4 from 'express4';
 import Fastify from 'fastify';
 import Koa, { type Context, type Middleware, type Next } from 'koa';
+import Koa2 from 'koa2';
 import type { AccessToken, VerifierOptions } from '@tokengate/core';
 import * as ex from '@tokengate/express';
 import tokengate, * as fy from '@tokengate/fastify';
@@ -111,7 +112,7 @@ export function startExpress4(options: VerifierOptions): Promise<Running> {
   return startExpress(express4, options);
 }
 
-// ---------------------------------------------------------------- Koa 3
+// ---------------------------------------------------------------- Koa 3 and Koa 2
 
 const koaGuards: Record<Guard, () => Middleware[]> = {
   none: () => [],
@@ -127,8 +128,28 @@ function runChain(chain: readonly Middleware[], index: number, ctx: Context, nex
   return Promise.resolve(middleware(ctx, () => runChain(chain, index + 1, ctx, next)));
 }
 
-/** Koa 3, with a minimal exact-path GET router (no router package in the workspace). */
+/** What the conformance app needs of a Koa application, whichever major version made it. */
+interface KoaApp {
+  silent: boolean;
+  use(middleware: Middleware): unknown;
+  callback(): (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/** Koa 3 (`koa`). */
 export function startKoa(options: VerifierOptions): Promise<Running> {
+  return startKoaWith(new Koa(), options);
+}
+
+/**
+ * Koa 2 (`koa2`, an alias of koa@2: the adapter's peer range includes it). Its middleware
+ * signature is Koa 3's; only the type packages differ, hence the cast.
+ */
+export function startKoa2(options: VerifierOptions): Promise<Running> {
+  return startKoaWith(new Koa2() as unknown as KoaApp, options);
+}
+
+/** A Koa app with a minimal exact-path GET router (no router package in the workspace). */
+function startKoaWith(app: KoaApp, options: VerifierOptions): Promise<Running> {
   const verifier = ko.createVerifier(options);
   const strict = ko.auth(verifier);
   const optional = ko.auth(verifier, { optional: true });
@@ -136,7 +157,6 @@ export function startKoa(options: VerifierOptions): Promise<Running> {
     ctx.body = echo(ctx.state.auth);
   };
   const table = new Map(ROUTES.map((route) => [route.path, [...koaGuards[route.guard](), handler]]));
-  const app = new Koa();
   app.silent = true;
   app.use((ctx, next) => (ctx.path === OPTIONAL_PATH ? optional : strict)(ctx, next));
   app.use(async (ctx, next) => {
@@ -181,5 +201,6 @@ export const SERVERS: readonly ServerFactory[] = [
   { name: 'express 5', start: startExpress5 },
   { name: 'express 4', start: startExpress4 },
   { name: 'koa', start: startKoa },
+  { name: 'koa 2', start: startKoa2 },
   { name: 'fastify', start: startFastify },
 ];
