@@ -205,7 +205,7 @@ if (!saved) {
 }
 if (!only && !profile && results.every((entry) => entry.result)) {
   writeFileSync(`${here}RESULTS.md`, markdown);
-  process.stderr.write(`\nWrote bench/RESULTS.md (${mode}) in ${totalSeconds.toFixed(0)} s\n`);
+  process.stderr.write(saved ? `\nRendered bench/RESULTS.md (${mode}) from results-${mode}.json\n` : `\nWrote bench/RESULTS.md (${mode}) in ${totalSeconds.toFixed(0)} s\n`);
 } else {
   process.stderr.write(`\nPartial, failed or profiled run: bench/RESULTS.md left as it was (${totalSeconds.toFixed(0)} s)\n`);
 }

@@ -20,6 +20,10 @@ interface Known {
   readonly auth: LookupAuth;
 }
 
+/**
+ * The key core's verified-token cache uses (packages/core/src/token-cache.ts), repeated here on
+ * purpose: the diagnostic must not reach into core's internals, which the packages do not export.
+ */
 function fingerprint(token: string): number {
   let hash = 0x811c9dc5;
   for (let i = Math.max(0, token.length - 16); i < token.length; i += 1) hash = Math.imul(hash ^ token.charCodeAt(i), 0x01000193);

@@ -41,3 +41,4 @@ export { compileRoutePolicy, type RoutePolicy, type RouteRule, type RouteDecisio
 export { optionsFromEnvironment, lazyVerifier, notConfiguredError, isVerifier, ENVIRONMENT_VARIABLES, type VerifierSource } from './environment.js';
 export { createGate, attachToken, type Gate, type GateSettings } from './gate.js';
 export { routeDeniedError } from './route-policy.js';
+export { splitGuardArguments, type GuardArguments } from './guard-arguments.js';

@@ -136,10 +136,10 @@ export function createVerifier(input: VerifierOptions): Verifier {
     return known;
   }
 
-  /** A cached answer, else the full verification the mode calls for. */
+  /** A cached answer, else the full verification the mode calls for (no second cache lookup). */
   function verifyExtracted(token: string): Promise<AccessToken> {
     const known = takeLookup(token);
-    return known !== undefined ? Promise.resolve(known) : verifyToken(token);
+    return known !== undefined ? Promise.resolve(known) : verifyUncached(token);
   }
 
   function fail(error: unknown): TokenGateError {
@@ -157,11 +157,15 @@ export function createVerifier(input: VerifierOptions): Verifier {
     return failure;
   }
 
+  /** `verify(token)` for JWTs: a token of acceptable size, answered from the cache when it holds it. */
   async function verifyJwt(token: string): Promise<AccessToken> {
     if (typeof token !== 'string' || token === '') throw new TokenGateError('invalid_request', 'No access token was given');
     if (token.length > options.maxTokenLength) throw new TokenGateError('invalid_token', 'Access token is too large');
-    const cached = cache?.get(token, options.clock() / 1000);
-    if (cached) return cached;
+    return cache?.get(token, options.clock() / 1000) ?? verifySignedJwt(token);
+  }
+
+  /** The full verification of a JWT the cache did not answer for; cached on success. */
+  async function verifySignedJwt(token: string): Promise<AccessToken> {
     const { header, payload, signingInput, signature } = decodeJws(token);
     checkHeader(header, headerPolicy);
     const issuer = acceptedIssuer(payload, options.issuers);
@@ -177,6 +181,8 @@ export function createVerifier(input: VerifierOptions): Verifier {
 
   const opaque = options.mode === 'jwt' ? undefined : createOpaqueVerifier(options, store);
   const verifyToken = dispatch(options.mode, verifyJwt, opaque);
+  /** `verifyToken` for an extracted token: extraction's checks and `takeLookup` already ran. */
+  const verifyUncached = dispatch(options.mode, verifySignedJwt, opaque);
 
   return Object.freeze({
     options,

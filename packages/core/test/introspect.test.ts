@@ -124,8 +124,11 @@ describe('refusals are 401 invalid_token', () => {
   it.each([
     ['token_type', 'refresh_token'],
     ['token_type', 'Refresh_Token'],
+    ['token_type', 'refresh'],
     ['token_use', 'refresh_token'],
+    ['token_use', 'refresh'],
     ['typ', 'Refresh'],
+    ['typ', 'refresh_token'],
   ])('an answer marking a refresh token (%s: %s)', async (claim, value) => {
     const token = await issuer.mintOpaqueToken({ claims: { [claim]: value } });
     expect(await refusal(make(issuer).verify(token))).toBe('The token is a refresh token, not an access token');

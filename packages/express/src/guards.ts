@@ -6,6 +6,7 @@ import {
   compileRequirement,
   compileRoutePolicy,
   routeDeniedError,
+  splitGuardArguments,
   type AccessToken,
   type ClaimPredicate,
   type Requirement,
@@ -68,14 +69,6 @@ export function requireClientToken(options?: GuardOptions): TokenGateMiddleware 
   return requireToken({ token: 'client' }, options);
 }
 
-function splitArguments<T>(guard: string, args: readonly (T | GuardOptions)[]): { items: T[]; options: GuardOptions } {
-  const last = args[args.length - 1];
-  const hasOptions = typeof last === 'object' && last !== null && !Array.isArray(last);
-  const items = (hasOptions ? args.slice(0, -1) : args) as T[];
-  if (items.length === 0) throw new TypeError(`${guard}() needs at least one ${guard === 'requireClaims' ? 'predicate' : 'scope'}`);
-  return { items, options: hasOptions ? (last as GuardOptions) : {} };
-}
-
 /**
  * Every listed scope (each argument may itself be a space-separated list), optionally followed
  * by `GuardOptions`.
@@ -84,7 +77,7 @@ function splitArguments<T>(guard: string, args: readonly (T | GuardOptions)[]): 
 export function requireScopes(...scopes: string[]): TokenGateMiddleware;
 export function requireScopes(...args: [...scopes: string[], options: GuardOptions]): TokenGateMiddleware;
 export function requireScopes(...args: (string | GuardOptions)[]): TokenGateMiddleware {
-  const { items, options } = splitArguments<string>('requireScopes', args);
+  const { items, options } = splitGuardArguments<string, GuardOptions>('requireScopes', args);
   return requireToken({ scopes: items }, options);
 }
 
@@ -95,7 +88,7 @@ export function requireScopes(...args: (string | GuardOptions)[]): TokenGateMidd
 export function requireAnyScope(...scopes: string[]): TokenGateMiddleware;
 export function requireAnyScope(...args: [...scopes: string[], options: GuardOptions]): TokenGateMiddleware;
 export function requireAnyScope(...args: (string | GuardOptions)[]): TokenGateMiddleware {
-  const { items, options } = splitArguments<string>('requireAnyScope', args);
+  const { items, options } = splitGuardArguments<string, GuardOptions>('requireAnyScope', args);
   return requireToken({ anyScopes: items }, options);
 }
 
@@ -107,7 +100,7 @@ export function requireAnyScope(...args: (string | GuardOptions)[]): TokenGateMi
 export function requireClaims(...predicates: ClaimPredicate[]): TokenGateMiddleware;
 export function requireClaims(...args: [...predicates: ClaimPredicate[], options: GuardOptions]): TokenGateMiddleware;
 export function requireClaims(...args: (ClaimPredicate | GuardOptions)[]): TokenGateMiddleware {
-  const { items, options } = splitArguments<ClaimPredicate>('requireClaims', args);
+  const { items, options } = splitGuardArguments<ClaimPredicate, GuardOptions>('requireClaims', args);
   return requireToken({ claims: items }, options);
 }
 

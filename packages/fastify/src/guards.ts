@@ -6,6 +6,7 @@ import {
   compileRequirement,
   compileRoutePolicy,
   routeDeniedError,
+  splitGuardArguments,
   type ClaimPredicate,
   type CompiledRequirement,
   type Requirement,
@@ -43,19 +44,6 @@ export function requireClientToken(options: GuardOptions = {}): TokenGateHook {
   return requireToken({ token: 'client' }, options);
 }
 
-/** The items of a variadic guard and its optional trailing `GuardOptions` (a plain object). */
-function splitArguments<T>(guard: string, args: readonly (T | GuardOptions)[], isItem: (value: unknown) => boolean): { items: T[]; options: GuardOptions } {
-  const last = args[args.length - 1];
-  const hasOptions = last !== undefined && !isItem(last) && typeof last === 'object' && last !== null && !Array.isArray(last);
-  const items = (hasOptions ? args.slice(0, -1) : args) as T[];
-  // A guard without anything to require would let every token through: a mistake, caught at start-up.
-  if (items.length === 0) throw new TypeError(`${guard}() needs at least one ${guard === 'requireClaims' ? 'predicate' : 'scope'}`);
-  return { items, options: hasOptions ? (last as GuardOptions) : {} };
-}
-
-const isScope = (value: unknown): boolean => typeof value === 'string';
-const isPredicate = (value: unknown): boolean => typeof value === 'function';
-
 /**
  * A hook requiring every one of `scopes` (403 `insufficient_scope` naming the missing ones),
  * optionally followed by `GuardOptions`.
@@ -64,7 +52,7 @@ const isPredicate = (value: unknown): boolean => typeof value === 'function';
 export function requireScopes(...scopes: string[]): TokenGateHook;
 export function requireScopes(...args: [...scopes: string[], options: GuardOptions]): TokenGateHook;
 export function requireScopes(...args: (string | GuardOptions)[]): TokenGateHook {
-  const { items, options } = splitArguments<string>('requireScopes', args, isScope);
+  const { items, options } = splitGuardArguments<string, GuardOptions>('requireScopes', args);
   return requireToken({ scopes: items }, options);
 }
 
@@ -75,7 +63,7 @@ export function requireScopes(...args: (string | GuardOptions)[]): TokenGateHook
 export function requireAnyScope(...scopes: string[]): TokenGateHook;
 export function requireAnyScope(...args: [...scopes: string[], options: GuardOptions]): TokenGateHook;
 export function requireAnyScope(...args: (string | GuardOptions)[]): TokenGateHook {
-  const { items, options } = splitArguments<string>('requireAnyScope', args, isScope);
+  const { items, options } = splitGuardArguments<string, GuardOptions>('requireAnyScope', args);
   return requireToken({ anyScopes: items }, options);
 }
 
@@ -87,7 +75,7 @@ export function requireAnyScope(...args: (string | GuardOptions)[]): TokenGateHo
 export function requireClaims(...predicates: ClaimPredicate[]): TokenGateHook;
 export function requireClaims(...args: [...predicates: ClaimPredicate[], options: GuardOptions]): TokenGateHook;
 export function requireClaims(...args: (ClaimPredicate | GuardOptions)[]): TokenGateHook {
-  const { items, options } = splitArguments<ClaimPredicate>('requireClaims', args, isPredicate);
+  const { items, options } = splitGuardArguments<ClaimPredicate, GuardOptions>('requireClaims', args);
   return requireToken({ claims: items }, options);
 }
 

@@ -3,18 +3,9 @@
  * `auth()` attached, or authenticates by itself, so it also works as a drop-in.
  */
 import type { Context, Middleware, Next } from 'koa';
-import { compileRequirement, compileRoutePolicy, routeDeniedError, type ClaimPredicate, type Requirement, type RoutePolicyOptions, type RouteRule } from '@tokengate/core';
+import { compileRequirement, compileRoutePolicy, routeDeniedError, splitGuardArguments, type ClaimPredicate, type Requirement, type RoutePolicyOptions, type RouteRule } from '@tokengate/core';
 import { guardRequest } from './auth.js';
 import { createKoaGate, rejectRequest, type GuardOptions } from './respond.js';
-
-/** Split variadic guard arguments into items and an optional trailing options object. */
-function splitArguments<T>(guard: string, args: readonly (T | GuardOptions)[]): { items: T[]; options: GuardOptions } {
-  const last = args.at(-1);
-  const hasOptions = typeof last === 'object' && last !== null && !Array.isArray(last);
-  const items = (hasOptions ? args.slice(0, -1) : args) as T[];
-  if (items.length === 0) throw new TypeError(`${guard}() needs at least one argument`);
-  return { items, options: hasOptions ? (last as GuardOptions) : {} };
-}
 
 /**
  * Require a verified token that meets `requirement` (type, all of `scopes`, one of `anyScopes`,
@@ -53,7 +44,7 @@ export function requireClientToken(options?: GuardOptions): Middleware {
 export function requireScopes(...scopes: string[]): Middleware;
 export function requireScopes(...args: [...scopes: string[], options: GuardOptions]): Middleware;
 export function requireScopes(...args: (string | GuardOptions)[]): Middleware {
-  const { items, options } = splitArguments<string>('requireScopes', args);
+  const { items, options } = splitGuardArguments<string, GuardOptions>('requireScopes', args);
   return requireToken({ scopes: items }, options);
 }
 
@@ -64,7 +55,7 @@ export function requireScopes(...args: (string | GuardOptions)[]): Middleware {
 export function requireAnyScope(...scopes: string[]): Middleware;
 export function requireAnyScope(...args: [...scopes: string[], options: GuardOptions]): Middleware;
 export function requireAnyScope(...args: (string | GuardOptions)[]): Middleware {
-  const { items, options } = splitArguments<string>('requireAnyScope', args);
+  const { items, options } = splitGuardArguments<string, GuardOptions>('requireAnyScope', args);
   return requireToken({ anyScopes: items }, options);
 }
 
@@ -76,7 +67,7 @@ export function requireAnyScope(...args: (string | GuardOptions)[]): Middleware 
 export function requireClaims(...predicates: ClaimPredicate[]): Middleware;
 export function requireClaims(...args: [...predicates: ClaimPredicate[], options: GuardOptions]): Middleware;
 export function requireClaims(...args: (ClaimPredicate | GuardOptions)[]): Middleware {
-  const { items, options } = splitArguments<ClaimPredicate>('requireClaims', args);
+  const { items, options } = splitGuardArguments<ClaimPredicate, GuardOptions>('requireClaims', args);
   return requireToken({ claims: items }, options);
 }
 
