@@ -3,7 +3,7 @@
 # Prints `tests: N passed, N failed` last and exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-source scripts/ensure-pnpm.sh
+source scripts/ensure-pnpm.sh || exit 1
 
 step() {
   echo "::: $*" >&2
