@@ -38,6 +38,7 @@ export { nodeSignatureVerifier, prepareKey, type PreparedKey, type SignatureVeri
 export { metadataUrls, type IssuerMetadata } from './discovery.js';
 export { compileRequirement, checkRequirement, type Requirement, type CompiledRequirement, type TokenRequirement } from './requirements.js';
 export { compileRoutePolicy, type RoutePolicy, type RouteRule, type RouteDecision, type RoutePolicyOptions, type UnmatchedRoutes } from './route-policy.js';
+export { routePath, type RouterBehaviour } from './route-path.js';
 export { optionsFromEnvironment, lazyVerifier, notConfiguredError, isVerifier, ENVIRONMENT_VARIABLES, type VerifierSource } from './environment.js';
 export { createGate, attachToken, type Gate, type GateSettings } from './gate.js';
 export { routeDeniedError } from './route-policy.js';

@@ -4,6 +4,7 @@
  */
 import { TokenGateError } from './errors.js';
 import { compileRequirement, type CompiledRequirement, type Requirement } from './requirements.js';
+import { routePath, type RouterBehaviour } from './route-path.js';
 
 /** One row of a route policy. */
 export interface RouteRule extends Requirement {
@@ -27,8 +28,10 @@ export interface RoutePolicyOptions {
   /** `deny` (default): 403 `access_denied`; `authenticate`: any valid token; `public`: no token needed. */
   readonly unmatched?: UnmatchedRoutes;
   /**
-   * Match paths case-sensitively. Default false, like Express's and Fastify's default routing, so
-   * `/V1/FILE/x` cannot slip past a `/v1/file/*` rule to a handler that routing still reaches.
+   * Match paths case-sensitively. Default false (case-insensitive), so `/V1/FILE/x` cannot slip
+   * past a `/v1/file/*` rule to a handler a case-insensitive router (Express's default) still
+   * reaches. Even when true, a router the adapter knows to be case-insensitive is matched
+   * case-insensitively.
    */
   readonly caseSensitive?: boolean;
 }
@@ -41,14 +44,19 @@ export type RouteDecision =
 
 interface CompiledRule {
   readonly pattern: RegExp;
+  readonly anyCase: RegExp;
   readonly methods: ReadonlySet<string> | undefined;
   readonly decision: RouteDecision;
 }
 
 /** A compiled route policy. */
 export interface RoutePolicy {
-  /** The decision for a request, by method and path (query string ignored). */
-  match(method: string, path: string): RouteDecision;
+  /**
+   * The decision for a request, by method and raw request target (`req.url`), read as `router`
+   * routes it (see `routePath`: decoded, query ignored, absolute-form reduced to its path).
+   * @throws TokenGateError `invalid_request` (400) for a target routers read differently.
+   */
+  match(method: string, target: string, router?: RouterBehaviour): RouteDecision;
   /** The rows, as given. */
   readonly rules: readonly RouteRule[];
 }
@@ -56,7 +64,7 @@ export interface RoutePolicy {
 const SPECIAL = /[.+?^${}()|[\]\\]/g;
 const UNMATCHED: readonly UnmatchedRoutes[] = ['deny', 'authenticate', 'public'];
 
-function compilePattern(path: string, caseSensitive: boolean): RegExp {
+function compilePattern(path: string): string {
   if (typeof path !== 'string' || !path.startsWith('/')) throw new TypeError(`Route pattern must start with "/" (got ${JSON.stringify(path)})`);
   let source = '';
   const trailingSegmentWildcard = path.endsWith('/*');
@@ -67,21 +75,17 @@ function compilePattern(path: string, caseSensitive: boolean): RegExp {
   }
   // `/x/*` covers `/x` itself and everything below it.
   if (trailingSegmentWildcard) source += '(?:/.*)?';
-  // `s`: a wildcard covers every character of the rest of the path, line terminators included.
-  return new RegExp(`^${source || '/'}/?$`, caseSensitive ? 's' : 'si');
+  return `^${source || '/'}/?$`;
 }
 
-function compileRule(rule: RouteRule, caseSensitive: boolean): CompiledRule {
+function compileRule(rule: RouteRule): CompiledRule {
   const methods = rule.methods === undefined ? undefined : new Set(rule.methods.map((method) => method.toUpperCase()));
   // A HEAD request is a GET without a body (RFC 9110 §9.3.2): it follows the GET rows.
   if (methods?.has('GET')) methods.add('HEAD');
   const decision: RouteDecision = rule.public === true ? { kind: 'public' } : { kind: 'protected', requirement: compileRequirement(rule), rule };
-  return { pattern: compilePattern(rule.path, caseSensitive), methods, decision };
-}
-
-function stripQuery(path: string): string {
-  const query = path.indexOf('?');
-  return query < 0 ? path : path.slice(0, query);
+  const source = compilePattern(rule.path);
+  // `s`: a wildcard covers every character of the rest of the path, line terminators included.
+  return { pattern: new RegExp(source, 's'), anyCase: new RegExp(source, 'si'), methods, decision };
 }
 
 /**
@@ -97,19 +101,20 @@ function stripQuery(path: string): string {
 export function compileRoutePolicy(rules: readonly RouteRule[], options: RoutePolicyOptions = {}): RoutePolicy {
   if (!Array.isArray(rules)) throw new TypeError('A route policy is an array of rules');
   const caseSensitive = options.caseSensitive === true;
-  const compiled = rules.map((rule) => compileRule(rule, caseSensitive));
+  const compiled = rules.map(compileRule);
   const unmatched = options.unmatched ?? 'deny';
   if (!UNMATCHED.includes(unmatched)) throw new TypeError(`"unmatched" must be 'deny', 'authenticate' or 'public' (got ${JSON.stringify(unmatched)})`);
   const fallback: RouteDecision =
     unmatched === 'deny' ? { kind: 'deny' } : unmatched === 'public' ? { kind: 'public' } : { kind: 'protected', requirement: compileRequirement(), rule: undefined };
   return Object.freeze({
     rules: Object.freeze([...rules]),
-    match(method: string, path: string): RouteDecision {
-      const pathname = stripQuery(path);
+    match(method: string, target: string, router: RouterBehaviour = {}): RouteDecision {
+      const path = routePath(target, router);
+      const sensitive = caseSensitive && router.caseSensitive !== false;
       const upper = method.toUpperCase();
       for (const rule of compiled) {
         if (rule.methods !== undefined && !rule.methods.has(upper)) continue;
-        if (rule.pattern.test(pathname)) return rule.decision;
+        if ((sensitive ? rule.pattern : rule.anyCase).test(path)) return rule.decision;
       }
       return fallback;
     },

@@ -7,16 +7,18 @@ import {
   compileRoutePolicy,
   routeDeniedError,
   splitGuardArguments,
-  type AccessToken,
   type ClaimPredicate,
+  type CompiledRequirement,
   type Requirement,
+  type RouteDecision,
+  type RouterBehaviour,
   type RoutePolicyOptions,
   type RouteRule,
   type Verifier,
   type VerifierOptions,
 } from '@tokengate/core';
 import { authorizeKnown, authorizeRequest, gateFor, gateOf, runStep, type Step } from './auth.js';
-import { checkOptions, type AuthOptions, type ExpressRequestLike, type ExpressResponseLike, type NextFunction, type TokenGateMiddleware } from './respond.js';
+import { checkOptions, sendFailure, type AuthOptions, type ExpressRequestLike, type ExpressResponseLike, type NextFunction, type TokenGateMiddleware } from './respond.js';
 
 /**
  * Options of the guards and `routePolicy()`: the `auth()` options plus where to verify tokens
@@ -104,10 +106,16 @@ export function requireClaims(...args: (ClaimPredicate | GuardOptions)[]): Token
   return requireToken({ claims: items }, options);
 }
 
+/** What Express's router says of its paths: case-insensitive unless the app enabled `case sensitive routing`. */
+function routerOf(req: ExpressRequestLike): RouterBehaviour {
+  return { caseSensitive: req.app?.enabled?.('case sensitive routing') === true };
+}
+
 /**
- * One declarative table of routes, first match wins, matched against the full path
- * (`req.originalUrl` without the query). `public` rows need no token; unmatched requests get
- * 403 `access_denied` without any token verification (see `unmatched`).
+ * One declarative table of routes, first match wins, matched against the full path as Express
+ * routes it (`req.originalUrl`, decoded, without the query; see `routePath`). `public` rows need
+ * no token; unmatched requests get 403 `access_denied` without any token verification (see
+ * `unmatched`); a target routers read differently (`%2F`, dot segments, `//`) gets 400.
  * @example
  * app.use(routePolicy([
  *   { path: '/health', public: true },
@@ -121,18 +129,31 @@ export function routePolicy(rules: readonly RouteRule[], options: RoutePolicyOpt
   const gate = gateFor(options.source);
   const optional = options.optional === true;
   const ownSource = options.source !== undefined;
-  function run(req: ExpressRequestLike): Promise<AccessToken | undefined> {
-    const decision = policy.match(req.method, req.originalUrl);
-    if (decision.kind === 'deny') return Promise.reject(routeDeniedError());
-    if (decision.kind === 'public') return Promise.resolve(undefined);
-    return authorizeRequest(gateOf(req, gate, ownSource), req, decision.requirement, optional);
+  /** One step per requirement of the table, made on first use (the table is fixed). */
+  const steps = new Map<CompiledRequirement, Step>();
+  function stepFor(requirement: CompiledRequirement): Step {
+    let step = steps.get(requirement);
+    if (step === undefined) {
+      step = {
+        gate,
+        options,
+        run: (req) => authorizeRequest(gateOf(req, gate, ownSource), req, requirement, optional),
+        runSync: (req) => authorizeKnown(gateOf(req, gate, ownSource), req, requirement),
+      };
+      steps.set(requirement, step);
+    }
+    return step;
   }
-  function runSync(req: ExpressRequestLike): AccessToken | undefined {
-    const decision = policy.match(req.method, req.originalUrl);
-    return decision.kind === 'protected' ? authorizeKnown(gateOf(req, gate, ownSource), req, decision.requirement) : undefined;
-  }
-  const step: Step = { gate, options, run, runSync };
   return function tokengateRoutePolicy(req: ExpressRequestLike, res: ExpressResponseLike, next: NextFunction): void {
-    runStep(step, req, res, next);
+    let decision: RouteDecision;
+    try {
+      decision = policy.match(req.method, req.originalUrl, routerOf(req));
+    } catch (error) {
+      sendFailure(gate.fail(req, error), res, next, options);
+      return;
+    }
+    if (decision.kind === 'public') return next();
+    if (decision.kind === 'deny') return sendFailure(gate.fail(req, routeDeniedError()), res, next, options);
+    runStep(stepFor(decision.requirement), req, res, next);
   };
 }

@@ -17,6 +17,8 @@ export interface ExpressRequestLike {
   readonly method: string;
   /** The full request path and query, whatever router the middleware is mounted on. */
   readonly originalUrl: string;
+  /** The application, whose `case sensitive routing` setting the route policy follows. */
+  readonly app?: { enabled?(setting: string): boolean };
   /** The verified access token. */
   auth?: AccessToken;
 }

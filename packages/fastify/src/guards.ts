@@ -10,9 +10,12 @@ import {
   type ClaimPredicate,
   type CompiledRequirement,
   type Requirement,
+  type RouteDecision,
   type RouteRule,
+  type RouterBehaviour,
   type RoutePolicyOptions,
 } from '@tokengate/core';
+import type { FastifyRequest } from 'fastify';
 import { authenticateRequest, failRequest, hookSettings, type GuardOptions, type TokenGateHook } from './respond.js';
 
 /**
@@ -79,10 +82,32 @@ export function requireClaims(...args: (ClaimPredicate | GuardOptions)[]): Token
   return requireToken({ claims: items }, options);
 }
 
+/** What this Fastify instance's router does with paths (`routerOptions`, or the older top-level options). */
+function routerOf(request: FastifyRequest): RouterBehaviour {
+  const config = request.server.initialConfig as FastifyRouterConfig;
+  const router = config.routerOptions ?? {};
+  return {
+    caseSensitive: router.caseSensitive ?? config.caseSensitive ?? true,
+    ignoreDuplicateSlashes: router.ignoreDuplicateSlashes ?? config.ignoreDuplicateSlashes ?? false,
+    useSemicolonDelimiter: router.useSemicolonDelimiter ?? config.useSemicolonDelimiter ?? false,
+  };
+}
+
+interface FastifyRouterSettings {
+  readonly caseSensitive?: boolean;
+  readonly ignoreDuplicateSlashes?: boolean;
+  readonly useSemicolonDelimiter?: boolean;
+}
+
+type FastifyRouterConfig = FastifyRouterSettings & { readonly routerOptions?: FastifyRouterSettings };
+
 /**
  * A gateway-style policy hook: the first matching rule decides. Denied requests get 403
  * `access_denied` without any verification, public ones pass untouched, protected ones are
- * authenticated and checked. Matched on `request.url` (query ignored); rules compiled once.
+ * authenticated and checked (or pass without credentials with `optional`). Matched on the path
+ * Fastify routes: `request.url` decoded, without the query, read with the instance's
+ * `ignoreDuplicateSlashes`, `useSemicolonDelimiter` and `caseSensitive` (see `routePath`); a
+ * target routers read differently (`%2F`, dot segments) gets 400. Rules compiled once.
  * @example
  * app.addHook('onRequest', routePolicy([
  *   { path: '/health', public: true },
@@ -94,9 +119,14 @@ export function routePolicy(rules: readonly RouteRule[], options: RoutePolicyOpt
   const policy = compileRoutePolicy(rules, options);
   const settings = hookSettings(options.source, options);
   return async function tokengateRoutePolicy(request, reply) {
-    const decision = policy.match(request.method, request.url);
+    let decision: RouteDecision;
+    try {
+      decision = policy.match(request.method, request.url, routerOf(request));
+    } catch (error) {
+      return failRequest(settings, request, reply, error);
+    }
     if (decision.kind === 'public') return undefined;
     if (decision.kind === 'deny') return failRequest(settings, request, reply, routeDeniedError());
-    return authenticateRequest(settings, request, reply, decision.requirement, false);
+    return authenticateRequest(settings, request, reply, decision.requirement);
   };
 }

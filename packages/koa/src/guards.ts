@@ -3,7 +3,7 @@
  * `auth()` attached, or authenticates by itself, so it also works as a drop-in.
  */
 import type { Context, Middleware, Next } from 'koa';
-import { compileRequirement, compileRoutePolicy, routeDeniedError, splitGuardArguments, type ClaimPredicate, type Requirement, type RoutePolicyOptions, type RouteRule } from '@tokengate/core';
+import { compileRequirement, compileRoutePolicy, routeDeniedError, splitGuardArguments, type ClaimPredicate, type Requirement, type RouteDecision, type RoutePolicyOptions, type RouteRule } from '@tokengate/core';
 import { guardRequest } from './auth.js';
 import { createKoaGate, rejectRequest, type GuardOptions } from './respond.js';
 
@@ -73,8 +73,9 @@ export function requireClaims(...args: (ClaimPredicate | GuardOptions)[]): Middl
 
 /**
  * One table of path patterns to requirements, first match wins, matched on `ctx.method` and
- * `ctx.path`. `public` rows skip authentication; unmatched requests get 403 `access_denied`
- * without any token check (unless `unmatched` says otherwise).
+ * `ctx.path` read as routers route it (decoded, see `routePath`). `public` rows skip
+ * authentication; unmatched requests get 403 `access_denied` without any token check (unless
+ * `unmatched` says otherwise); a path routers read differently (`%2F`, dot segments, `//`) gets 400.
  * @example
  * app.use(routePolicy([
  *   { path: '/health', public: true },
@@ -86,7 +87,12 @@ export function routePolicy(rules: readonly RouteRule[], options: RoutePolicyOpt
   const policy = compileRoutePolicy(rules, options);
   const gate = createKoaGate(options.source);
   return async function tokengateRoutePolicy(ctx: Context, next: Next): Promise<void> {
-    const decision = policy.match(ctx.method, ctx.path);
+    let decision: RouteDecision;
+    try {
+      decision = policy.match(ctx.method, ctx.path);
+    } catch (error) {
+      return rejectRequest(ctx, gate, error, options);
+    }
     if (decision.kind === 'deny') return rejectRequest(ctx, gate, routeDeniedError(), options);
     if (decision.kind === 'public') return next();
     return guardRequest(ctx, next, gate, decision.requirement, options);
