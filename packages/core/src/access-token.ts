@@ -3,6 +3,7 @@
  */
 import type { AccessToken, Claims, ProtectedHeader, TokenType } from './types.js';
 import { parseScopes, type ScopeClaimNames } from './scopes.js';
+import { applicationFailure, runApplicationCode } from './application-code.js';
 
 /** What is needed to describe a verified token. */
 export interface AccessTokenInput {
@@ -18,6 +19,13 @@ export interface AccessTokenInput {
 function stringClaim(claims: Claims, name: string): string | undefined {
   const value = claims[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The application's (or the default) classification; a throw or an answer other than `user`/`client` is a 500. */
+function classifyWith(classify: AccessTokenInput['classify'], claims: Claims): TokenType {
+  const type: unknown = runApplicationCode('classify', () => classify(claims));
+  if (type !== 'user' && type !== 'client') throw applicationFailure('classify', new TypeError(`classify returned ${String(type)}`));
+  return type;
 }
 
 /** The header of opaque tokens: they have none. */
@@ -37,7 +45,7 @@ export function createAccessToken(input: AccessTokenInput): AccessToken {
     header: input.header,
     issuer: input.issuer,
     scopes: parseScopes(claims, input.scopeClaims),
-    type: input.classify(claims),
+    type: classifyWith(input.classify, claims),
   };
   // Optional members are absent, not undefined, when the token has no value for them.
   if (subject !== undefined) token.subject = subject;

@@ -3,6 +3,7 @@
  * (401): the token is valid as a JWT but not acceptable to this resource (RFC 6750 §3.1).
  */
 import { TokenGateError } from './errors.js';
+import { runApplicationCode } from './application-code.js';
 import type { AccessToken, Claims, JsonValue } from './types.js';
 
 /** A test of a verified token's claims. Must return `true` to pass; anything else fails. */
@@ -137,12 +138,13 @@ function descriptionOf(predicate: ClaimPredicate): string {
 
 /**
  * Throw unless the predicate passes. The failure is a 401 `invalid_token` described by
- * `description`, else the predicate's own description, else `Unexpected claim value`.
- * @throws TokenGateError `invalid_token`.
+ * `description`, else the predicate's own description, else `Unexpected claim value`; a
+ * predicate that throws is a 500 `server_error` (the application failed, not the token).
+ * @throws TokenGateError `invalid_token`, or `server_error`.
  * @example
  * requireClaim(token, claimEquals('org_id', 'org_123')) // throws 'Unexpected "org_id" value'
  */
 export function requireClaim(token: AccessToken, predicate: ClaimPredicate, description?: string): void {
-  if (predicate(token) === true) return;
+  if (runApplicationCode('claim predicate', () => predicate(token)) === true) return;
   throw new TokenGateError('invalid_token', description ?? descriptionOf(predicate));
 }

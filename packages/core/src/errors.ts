@@ -8,7 +8,8 @@ import { createInstanceId, DEFAULT_PROBLEM_TYPE_BASE, type ProblemDetails } from
 /**
  * Failure codes. All but two are OAuth error codes (RFC 6750 §3.1, RFC 6749 §4.1.2.1 for
  * `access_denied` and `temporarily_unavailable`, and `invalid_token_type` for a token of the wrong type): `missing_token` means the request carried no credentials at all (no
- * `error` is sent then, RFC 6750 §3.1) and `server_error` means tokengate itself is misconfigured.
+ * `error` is sent then, RFC 6750 §3.1) and `server_error` means the server failed, not the client:
+ * tokengate is misconfigured, or application code it runs (`classify`, a claim predicate) threw.
  */
 export type TokenGateErrorCode =
   | 'missing_token'
@@ -36,7 +37,7 @@ export const ERROR_CODES: { readonly [code in TokenGateErrorCode]: CodeInfo } = 
   invalid_token_type: Object.freeze({ status: 403, title: 'Wrong token type', oauth: true }),
   access_denied: Object.freeze({ status: 403, title: 'Access denied', oauth: true }),
   temporarily_unavailable: Object.freeze({ status: 503, title: 'Authorization temporarily unavailable', oauth: true }),
-  server_error: Object.freeze({ status: 500, title: 'Authorization is not configured', oauth: true }),
+  server_error: Object.freeze({ status: 500, title: 'Authorization failed on the server', oauth: true }),
 });
 
 /** Headers of an error: callable for a plain copy, and readable member by member. */

@@ -11,7 +11,7 @@ const TABLE: ReadonlyArray<readonly [TokenGateErrorCode, number, string]> = [
   ['insufficient_scope', 403, 'Insufficient scope'],
   ['invalid_token_type', 403, 'Wrong token type'],
   ['temporarily_unavailable', 503, 'Authorization temporarily unavailable'],
-  ['server_error', 500, 'Authorization is not configured'],
+  ['server_error', 500, 'Authorization failed on the server'],
   ['access_denied', 403, 'Access denied'],
 ];
 
