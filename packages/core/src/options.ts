@@ -116,6 +116,13 @@ export interface VerifierOptions {
   /** Accept `http:` issuers that are not loopback. Never in production. */
   readonly dangerouslyAllowHttpIssuer?: boolean;
   /**
+   * Accept sender-constrained tokens (with a `cnf` claim: DPoP `jkt`, mTLS `x5t#S256`, …) as plain
+   * bearer tokens. Default false: such a token is refused (401 `invalid_token`), since whoever
+   * holds a copy could replay it without the key it is bound to (RFC 9449 §7.2). Only for
+   * deployments where a trusted gateway in front of this API has already verified the binding.
+   */
+  readonly dangerouslyAcceptBoundTokensAsBearer?: boolean;
+  /**
    * The verified-token cache (on by default: 10000 entries, 32 MiB, a token cached from its
    * second successful verification on); `false` turns it off, and
    * with it the cache of introspected and resolved opaque tokens.
@@ -161,6 +168,7 @@ export interface ResolvedOptions {
   readonly clockTolerance: number;
   readonly maxTokenAge: number | undefined;
   readonly strict: boolean;
+  readonly dangerouslyAcceptBoundTokensAsBearer: boolean;
   readonly criticalHeaders: ReadonlySet<string>;
   readonly scopeClaims: ScopeClaimNames;
   readonly classify: (claims: Claims) => TokenType;
@@ -338,6 +346,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     clockTolerance: nonNegative(options.clockTolerance, 'clockTolerance', 5),
     maxTokenAge,
     strict: options.strict === true,
+    dangerouslyAcceptBoundTokensAsBearer: optionalBoolean(options.dangerouslyAcceptBoundTokensAsBearer, 'dangerouslyAcceptBoundTokensAsBearer'),
     criticalHeaders: new Set(options.criticalHeaders === undefined ? [] : stringList(options.criticalHeaders, 'criticalHeaders')),
     scopeClaims: Object.freeze({ ...DEFAULT_SCOPE_CLAIMS, ...options.scopeClaims }),
     classify: optionalFunction(options.classify, 'classify') ?? classifyToken,

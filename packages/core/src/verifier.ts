@@ -3,10 +3,12 @@
  * claim rules into `verify` and `authenticate`; opaque tokens go to `introspect.ts` by `mode`.
  */
 import { createAccessToken } from './access-token.js';
+import { refuseBoundToken } from './confirmation.js';
+import { encryptedTokenError, looksLikeJwe } from './jwe.js';
 import { HMAC_ALGORITHMS } from './algorithms.js';
 import { TokenGateError, type ErrorPresentation } from './errors.js';
 import { extractToken, type ExtractOptions } from './extract.js';
-import { createOpaqueVerifier, looksLikeJws, type OpaqueVerifier } from './introspect.js';
+import { createOpaqueVerifier, looksLikeJws } from './introspect.js';
 import { checkHeader, decodeJws, describeBadSignature, type HeaderPolicy } from './jws.js';
 import { acceptedIssuer, checkClaims, type ClaimPolicy } from './jwt-claims.js';
 import { KeyStore } from './key-store.js';
@@ -175,14 +177,18 @@ export function createVerifier(input: VerifierOptions): Verifier {
     if (!safeVerify(options, key, signingInput, signature)) throw new TokenGateError('invalid_token', describeBadSignature(token));
     checkClaims(payload, claimPolicy, options.clock() / 1000);
     const accessToken = createAccessToken({ token, format: 'jwt', claims: payload, header, issuer, scopeClaims: options.scopeClaims, classify: options.classify });
+    // Before caching: a bound token is never answered from the cache either.
+    refuseBoundToken(accessToken, options.dangerouslyAcceptBoundTokensAsBearer);
     cache?.set(accessToken, header.kid, keys);
     return accessToken;
   }
 
   const opaque = options.mode === 'jwt' ? undefined : createOpaqueVerifier(options, store);
-  const verifyToken = dispatch(options.mode, verifyJwt, opaque);
+  /** Opaque tokens' answers are cached by the introspection cache, so the binding rule runs on each use. */
+  const verifyOpaque = opaque && (async (token: string) => refuseBoundToken(await opaque.verify(token), options.dangerouslyAcceptBoundTokensAsBearer));
+  const verifyToken = dispatch(options.mode, verifyJwt, verifyOpaque);
   /** `verifyToken` for an extracted token: extraction's checks and `takeLookup` already ran. */
-  const verifyUncached = dispatch(options.mode, verifySignedJwt, opaque);
+  const verifyUncached = dispatch(options.mode, verifySignedJwt, verifyOpaque);
 
   return Object.freeze({
     options,
@@ -235,12 +241,14 @@ export function createVerifier(input: VerifierOptions): Verifier {
 
 /**
  * The verification a token gets. In 'jwt' mode it is `verifyJwt` itself, so JWTs pay nothing for
- * opaque-token support; 'introspect' sends every token to the opaque path; 'auto' decides by shape.
+ * opaque-token support; 'introspect' sends every token to the opaque path; 'auto' decides by
+ * shape, and refuses encrypted (JWE) tokens without contacting anyone.
  */
-function dispatch(mode: VerificationMode, verifyJwt: VerifyToken, opaque: OpaqueVerifier | undefined): VerifyToken {
-  if (opaque === undefined) return verifyJwt;
-  if (mode === 'introspect') return opaque.verify;
-  return (token) => (looksLikeJws(token) ? verifyJwt(token) : opaque.verify(token));
+function dispatch(mode: VerificationMode, verifyJwt: VerifyToken, verifyOpaque: VerifyToken | undefined): VerifyToken {
+  if (verifyOpaque === undefined) return verifyJwt;
+  if (mode === 'introspect') return verifyOpaque;
+  // An encrypted token is neither a JWS nor ours to send to the introspection endpoint.
+  return async (token) => (looksLikeJws(token) ? verifyJwt(token) : looksLikeJwe(token) ? Promise.reject(encryptedTokenError()) : verifyOpaque(token));
 }
 
 function safeVerify(options: ResolvedOptions, key: PreparedKey, signingInput: Buffer, signature: Buffer): boolean {
