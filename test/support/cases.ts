@@ -65,6 +65,7 @@ function tamper(token: string): string {
   return [header, Buffer.from(JSON.stringify({ ...claims, sub: 'admin' })).toString('base64url'), signature].join('.');
 }
 
+const BOUND = 'The access token is bound to a key (cnf) and must be presented with its proof of possession, not as a bearer token';
 const USER = { type: 'user', subject: 'user-123', clientId: 'test-client' } as const;
 const CLIENT = { type: 'client', subject: 'billing', clientId: 'billing' } as const;
 
@@ -100,6 +101,20 @@ export const CASES: readonly Case[] = [
     challenge: challenge('invalid_request', 'Request carries several Authorization headers'),
     detail: 'Request carries several Authorization headers',
   },
+  {
+    name: 'a Bearer header and an access_token query parameter, the query method off (RFC 6750 §2)',
+    path: '/v1/me?access_token=leaked',
+    authorization: async ({ up }) => bearer(await up.mintUserToken()),
+    status: 400,
+    error: 'invalid_request',
+    challenge: challenge('invalid_request', 'Token sent by more than one method'),
+    detail: 'Token sent by more than one method',
+  },
+  { name: 'an access_token query parameter alone, the query method off', path: '/v1/me?access_token=leaked', status: 401, challenge: BARE },
+  // ---- sender-constrained tokens presented as bearer tokens (RFC 9449 §7.2, RFC 8705 §3)
+  invalidToken('a DPoP-bound token (cnf.jkt) sent as Bearer', async ({ up }) => bearer(await up.mintUserToken({ claims: { cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } } })), BOUND),
+  invalidToken('a certificate-bound token (cnf x5t#S256) sent as Bearer', async ({ up }) => bearer(await up.mintClientToken({ claims: { cnf: { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' } } })), BOUND),
+  invalidToken('a token bound by an unknown confirmation method sent as Bearer', async ({ up }) => bearer(await up.mintUserToken({ claims: { cnf: { kid: 'k1' } } })), BOUND),
   // ---- invalid tokens
   {
     name: 'expired token',

@@ -197,11 +197,17 @@ export function extractToken(request: RequestLike, options: ExtractOptions): str
   const header = isEnabled(methods, 'header') ? readAuthorization(request.headers) : undefined;
   if (header !== undefined && repeatsAuthorization(request.rawHeaders)) throw severalHeaders();
   const start = header === undefined ? -1 : bearerStart(header);
-  const query = isEnabled(methods, 'query') ? accessTokenParameter(request.query) : undefined;
-  const body = isEnabled(methods, 'body') ? accessTokenParameter(formBody(request)) : undefined;
-  const count = (start < 0 ? 0 : 1) + (query === undefined ? 0 : 1) + (body === undefined ? 0 : 1);
+  // With a Bearer header, the query and body are read even where those methods are off: a token
+  // there too is a second method (RFC 6750 §2), and the client must learn it leaked one.
+  const bearer = start >= 0;
+  const query = bearer || isEnabled(methods, 'query') ? accessTokenParameter(request.query) : undefined;
+  const body = bearer || isEnabled(methods, 'body') ? accessTokenParameter(formBody(request)) : undefined;
+  if (bearer && (query !== undefined || body !== undefined)) throw invalidRequest('Token sent by more than one method');
+  const fromQuery = isEnabled(methods, 'query') ? query : undefined;
+  const fromBody = isEnabled(methods, 'body') ? body : undefined;
+  const count = (bearer ? 1 : 0) + (fromQuery === undefined ? 0 : 1) + (fromBody === undefined ? 0 : 1);
   if (count === 0) throw new TokenGateError('missing_token', 'No access token was provided');
   if (count > 1) throw invalidRequest('Token sent by more than one method');
-  if (header !== undefined && start >= 0) return headerToken(header, start, maxTokenLength, options);
-  return parameterToken(query !== undefined ? query : body, maxTokenLength);
+  if (header !== undefined && bearer) return headerToken(header, start, maxTokenLength, options);
+  return parameterToken(fromQuery !== undefined ? fromQuery : fromBody, maxTokenLength);
 }

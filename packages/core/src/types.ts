@@ -49,9 +49,12 @@ export interface AccessToken {
 export interface RequestLike {
   /** Header map; names are matched case-insensitively. Node's `IncomingHttpHeaders` fits. */
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
-  /** Parsed query string, consulted only when the `query` method is enabled. */
+  /**
+   * Parsed query string, consulted when the `query` method is enabled or a Bearer header is
+   * present (a token in both is refused, RFC 6750 §2).
+   */
   readonly query?: Readonly<Record<string, unknown>> | undefined;
-  /** Parsed form body, consulted only when the `body` method is enabled. */
+  /** Parsed form body, consulted like `query`; a body not parsed yet is not seen. */
   readonly body?: unknown;
   /** Request method, used for the form-body method (never on GET, RFC 6750 §2.2). */
   readonly method?: string | undefined;

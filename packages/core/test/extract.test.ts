@@ -269,9 +269,22 @@ describe('a token sent by more than one method is invalid_request (RFC 6750 sect
     expect(extractToken(request, ALL)).toBe('abc');
   });
 
-  it('does not count a disabled method', () => {
-    const request = { headers: { authorization: 'Bearer abc' }, query: { access_token: 'def' } };
-    expect(extractToken(request, HEADER_ONLY)).toBe('abc');
+  // RFC 6750 §2: the token leaked into a URL or a body, and accepting the request teaches the client nothing.
+  const LEAKED = [
+    ['the query', { headers: { authorization: 'Bearer abc' }, query: { access_token: 'def' } }],
+    ['the query (the same token)', { headers: { authorization: 'Bearer abc' }, query: { access_token: 'abc' } }],
+    ['the query (an array)', { headers: { authorization: 'Bearer abc' }, query: { access_token: ['abc', 'def'] } }],
+    ['a form body', { method: 'POST', headers: { authorization: 'Bearer abc', 'content-type': 'application/x-www-form-urlencoded' }, body: { access_token: 'def' } }],
+  ] as const;
+  for (const [where, request] of LEAKED) {
+    it(`refuses a Bearer header with a token in ${where} too, although that method is off`, () => {
+      expectInvalidRequest(() => extractToken(request as RequestLike, HEADER_ONLY), 'Token sent by more than one method');
+    });
+  }
+
+  it('still ignores a token in a disabled method when no Bearer header is there', () => {
+    expectMissingToken(() => extractToken({ headers: {}, query: { access_token: 'def' } }, HEADER_ONLY));
+    expectMissingToken(() => extractToken({ headers: { authorization: 'Basic YTpi' }, query: { access_token: 'def' } }, HEADER_ONLY));
   });
 
   it('ignores the Authorization header when the header method is disabled', () => {

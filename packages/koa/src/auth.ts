@@ -12,23 +12,19 @@ declare module 'koa' {
   }
 }
 
-/** Tokens put on `ctx.state.auth` by this package, as opposed to other middleware. */
-const verifiedHere = new WeakSet<AccessToken>();
-
-/** Set `ctx.state.auth` to the gate's token; a token adopted from other middleware stays theirs. */
+/** Set `ctx.state.auth` to the gate's token. */
 function setAuth(ctx: Context, token: AccessToken | undefined): void {
-  if (token !== undefined && token !== ctx.state.auth) verifiedHere.add(token);
   ctx.state.auth = token;
 }
 
 /**
- * Let the gate reuse a token that some other middleware left in `ctx.state.auth`. Tokens this
- * package verified are left to the gate, which knows which verifier checked them.
+ * Tell the gate what `ctx.state.auth` holds; core decides who may reuse it (the request's own
+ * token, attached again, changes nothing).
  * @example adoptToken(ctx); // before gate.authenticate(ctx, …)
  */
 export function adoptToken(ctx: Context): void {
   const existing = ctx.state.auth;
-  if (existing && !verifiedHere.has(existing)) attachToken(ctx, existing);
+  if (existing) attachToken(ctx, existing);
 }
 
 /**
@@ -74,7 +70,7 @@ export function guardRequest(ctx: Context, next: Next, gate: Gate, requirement: 
 
 /**
  * The parts of a Koa request core reads, read only when core asks: the query string is parsed
- * only when query tokens are enabled. `rawHeaders` lets core see repeated Authorization headers.
+ * only when query tokens are enabled or a Bearer header is present. `rawHeaders` lets core see repeated Authorization headers.
  */
 class KoaInput implements RequestLike {
   readonly #ctx: Context;
