@@ -16,7 +16,7 @@ import type { Verifier } from './verifier.js';
 /**
  * Per-request state, kept on the framework's request object: the token of this request, or the
  * verification under way (shared by every middleware that meets the request), and the verifier
- * that did it.
+ * that did it (`undefined` for a token something else attached).
  */
 interface RequestState {
   /** The verified (or attached) token of this request, once known. */
@@ -24,8 +24,6 @@ interface RequestState {
   /** The verification under way or done; `undefined` when `token` came without one. */
   pending: Promise<AccessToken | undefined> | undefined;
   verifier: Verifier | undefined;
-  /** Set by `attachToken`: the application vouches for the token, so every gate reuses it. */
-  attached: boolean;
 }
 
 /** Where the state lives on an extensible request object: a symbol, invisible to JSON and `for…in`. */
@@ -42,7 +40,7 @@ function existingState(request: object): RequestState | undefined {
 function stateOf(request: object): RequestState {
   let state = existingState(request);
   if (state === undefined) {
-    state = { token: undefined, pending: undefined, verifier: undefined, attached: false };
+    state = { token: undefined, pending: undefined, verifier: undefined };
     if (Object.isExtensible(request)) (request as Carrier)[STATE] = state;
     else sealedStates.set(request, state);
   }
@@ -85,9 +83,10 @@ export interface Gate {
 }
 
 /**
- * Create the gate behind one adapter middleware. Gates without a `source` of their own reuse
- * whatever verified the request before them; a gate with its own options or verifier reuses
- * only a verification made by that same verifier.
+ * Create the gate behind one adapter middleware. The one token-reuse rule of every adapter:
+ * a gate with a source of its own (options or a verifier) reuses only a verification made by that
+ * same verifier, so a guard for another audience verifies the token for itself; a gate without
+ * one reuses the request's token, whoever verified or attached it.
  * @example const gate = createGate({ source: { issuer, audience }, environment: process.env });
  */
 export function createGate(settings: GateSettings): Gate {
@@ -96,7 +95,7 @@ export function createGate(settings: GateSettings): Gate {
 
   /** Whether this gate may reuse what another middleware established for the request. */
   function reusable(state: RequestState): boolean {
-    return state.attached || !ownSource || state.verifier === getVerifier();
+    return !ownSource || (state.verifier !== undefined && state.verifier === getVerifier());
   }
 
   /** The verifier for this request: the one that already served it (gates without a source), else ours. */
@@ -127,7 +126,6 @@ export function createGate(settings: GateSettings): Gate {
     const own = state ?? stateOf(request);
     own.token = token;
     own.verifier = verifier;
-    own.attached = false;
     return token;
   }
 
@@ -140,7 +138,6 @@ export function createGate(settings: GateSettings): Gate {
     }
     const verifier = verifierFor(state);
     state.verifier = verifier;
-    state.attached = false;
     state.token = undefined;
     const pending = optional ? verifier.authenticateOptional(input) : verifier.authenticate(input);
     state.pending = pending;
@@ -191,11 +188,16 @@ export function createGate(settings: GateSettings): Gate {
   };
 }
 
-/** Record a token verified elsewhere for this request, so later guards reuse it. */
+/**
+ * Record a token established elsewhere for this request (another middleware's `req.auth`), with
+ * the verifier that verified it when known. Gates without a source reuse it; gates with one reuse
+ * it only when `verifier` is theirs. The request's own token, attached again, changes nothing.
+ * @example attachToken(req, req.auth);
+ */
 export function attachToken(request: object, token: AccessToken, verifier?: Verifier): void {
   const state = stateOf(request);
+  if (state.token === token) return;
   state.token = token;
   state.pending = undefined;
-  state.attached = true;
-  state.verifier ??= verifier;
+  state.verifier = verifier;
 }

@@ -251,30 +251,57 @@ describe('authorize', () => {
   });
 });
 
-describe('attachToken', () => {
+describe('attachToken and the one token-reuse rule', () => {
   let attached: AccessToken;
   beforeAll(async () => {
     attached = await createVerifier({ issuer: issuer.issuer, audience: issuer.audience }).verify(clientToken);
   });
+  /** A guard without a source of its own (and no configuration in the environment). */
+  const sourceless = (): Gate => createGate({ source: undefined, environment: {} });
 
-  it('makes authenticate reuse the token without verifying anything', async () => {
-    const gate = gateWith();
+  it('a gate without a source reuses an attached token without verifying anything', async () => {
+    const gate = sourceless();
     const request = newRequest();
     attachToken(request, attached);
     expect(await gate.authenticate(request, anonymous)).toBe(attached);
     expect(await gate.authenticate(request, bearer('garbage'), true)).toBe(attached);
+    expect(gate.authenticateSync(request, anonymous)).toBe(attached);
     expect(verifications).toBe(0);
   });
 
-  it('is shared by every gate seeing the request', async () => {
+  it('a gate with its own source does not reuse a token attached without its verifier: it verifies the request', async () => {
+    const gate = gateWith();
     const request = newRequest();
     attachToken(request, attached);
-    expect(await gateWith().authenticate(request, anonymous)).toBe(attached);
-    expect(await createGate({ source: undefined, environment: {} }).authenticate(request, anonymous)).toBe(attached);
+    expect(gate.authenticateSync(request, anonymous)).toBeUndefined();
+    expect((await rejection(gate.authenticate(request, anonymous))).code).toBe('missing_token');
+    const verified = await gate.authenticate(request, bearer(userToken));
+    expect(verified).not.toBe(attached);
+    expect(verified?.type).toBe('user');
+    expect(verifications).toBe(1);
   });
 
-  it('is checked against requirements by authorize', async () => {
-    const gate = gateWith();
+  it('a gate with its own source reuses a token attached with its own verifier', async () => {
+    const verifier = createVerifier(options());
+    const gate = createGate({ source: verifier, environment: {} });
+    const request = newRequest();
+    attachToken(request, attached, verifier);
+    expect(await gate.authenticate(request, anonymous)).toBe(attached);
+    expect(verifications).toBe(0);
+  });
+
+  it('a gate with its own source does not reuse a verification by another verifier (another audience)', async () => {
+    const request = newRequest();
+    const first = await gateWith().authenticate(request, bearer(userToken));
+    // A gate without a source reuses the request's token, whoever verified it.
+    expect(await sourceless().authenticate(request, anonymous)).toBe(first);
+    const otherAudience = gateWith({ source: options({ audience: 'https://other.example.com' }) });
+    const error = await rejection(otherAudience.authenticate(request, bearer(userToken)));
+    expect([error.code, first?.type]).toEqual(['invalid_token', 'user']);
+  });
+
+  it('authorize checks an attached token against the requirement', async () => {
+    const gate = sourceless();
     const request = newRequest();
     attachToken(request, attached);
     expect(await gate.authorize(request, anonymous, compileRequirement({ token: 'client', scopes: 'read:files' }))).toBe(attached);
@@ -284,13 +311,24 @@ describe('attachToken', () => {
     expect(verifications).toBe(0);
   });
 
-  it('replaces an earlier token of the request', async () => {
+  it('replaces an earlier token of the request, and its verifier', async () => {
+    const request = newRequest();
+    const gate = gateWith();
+    const verified = await gate.authenticate(request, bearer(userToken));
+    attachToken(request, attached);
+    expect(await sourceless().authenticate(request, bearer(userToken))).toBe(attached);
+    // The gate that verified the first token no longer owns the request's token: it verifies again.
+    expect(await gate.authenticate(request, bearer(userToken))).not.toBe(attached);
+    expect(verified).not.toBe(attached);
+    expect(verifications).toBe(2);
+  });
+
+  it("attaching the request's own token again changes nothing", async () => {
     const gate = gateWith();
     const request = newRequest();
     const verified = await gate.authenticate(request, bearer(userToken));
-    attachToken(request, attached);
-    expect(await gate.authenticate(request, bearer(userToken))).toBe(attached);
-    expect(verified).not.toBe(attached);
+    attachToken(request, verified as AccessToken, createVerifier(options({ realm: 'late-realm', onError: undefined })));
+    expect(await gate.authenticate(request, anonymous)).toBe(verified);
     expect(verifications).toBe(1);
   });
 
@@ -303,19 +341,9 @@ describe('attachToken', () => {
     const other = createVerifier(options({ realm: 'attached-realm', onError: undefined }));
     const request = newRequest();
     attachToken(request, attached, other);
-    const gate = gateWith();
+    const gate = sourceless();
     const error = gate.fail(request, await rejection(gate.authorize(request, anonymous, compileRequirement({ token: 'user' }))));
     expect(error.headers()['WWW-Authenticate']).toContain('realm="attached-realm"');
-  });
-
-  it('keeps the verifier that already served the request', async () => {
-    const gate = gateWith();
-    const request = newRequest();
-    await gate.authenticate(request, bearer(userToken));
-    attachToken(request, attached, createVerifier(options({ realm: 'late-realm', onError: undefined })));
-    const error = gate.fail(request, await rejection(gate.authorize(request, anonymous, compileRequirement({ token: 'user' }))));
-    expect(error.headers()['WWW-Authenticate']).toContain(`realm="${REALM}"`);
-    expect(onError).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -49,18 +49,6 @@ export interface Step {
   readonly runSync?: (req: ExpressRequestLike) => AccessToken | undefined;
 }
 
-/** Tokens this package set as `req.auth`; any other `req.auth` was set by something else. */
-const ownTokens = new WeakSet<AccessToken>();
-
-/**
- * The token something other than this package set as `req.auth`, if any.
- * @example const token = foreignToken(req); if (token) attachToken(req, token);
- */
-export function foreignToken(req: ExpressRequestLike): AccessToken | undefined {
-  const token = req.auth;
-  return token !== undefined && !ownTokens.has(token) ? token : undefined;
-}
-
 async function attempt(step: Step, req: ExpressRequestLike, res: ExpressResponseLike, next: NextFunction): Promise<void> {
   let token: AccessToken | undefined;
   try {
@@ -74,7 +62,6 @@ async function attempt(step: Step, req: ExpressRequestLike, res: ExpressResponse
 }
 
 function setAuth(req: ExpressRequestLike, token: AccessToken): void {
-  ownTokens.add(token);
   req.auth = token;
 }
 
@@ -120,10 +107,12 @@ export function gateOf(req: ExpressRequestLike, own: Gate, ownSource: boolean): 
   return ownSource ? own : ((req as GateCarrier)[AUTH_GATE] ?? own);
 }
 
-/** Let the gate reuse a token something other than this package set as `req.auth`. */
+/**
+ * Tell the gate what `req.auth` holds; core decides who may reuse it (the request's own token,
+ * attached again, changes nothing).
+ */
 function adoptForeignToken(req: ExpressRequestLike): void {
-  const foreign = foreignToken(req);
-  if (foreign !== undefined) attachToken(req, foreign);
+  if (req.auth !== undefined) attachToken(req, req.auth);
 }
 
 /**

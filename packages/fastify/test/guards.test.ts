@@ -123,17 +123,20 @@ describe('guards on their own', () => {
     expectProblem(await app.inject({ url: '/files' }), 401, 'missing_token');
   });
 
-  it('reuse a token something else put on request.auth', async () => {
+  it('without a source reuse a token something else put on request.auth; with one, verify for themselves', async () => {
     const app = newApp();
     const token: AccessToken = { token: 'x', format: 'jwt', claims: {}, header: {}, issuer: issuer.issuer, scopes: ['s'], type: 'client', clientId: 'svc' };
     app.decorateRequest('auth', null);
     app.addHook('onRequest', async (request) => {
       request.auth = token;
     });
-    await subjectRoute(app, '/client', { onRequest: requireClientToken({ source: optionsFor(issuer) }) });
-    await subjectRoute(app, '/user', { onRequest: requireUserToken({ source: optionsFor(issuer) }) });
+    await subjectRoute(app, '/client', { onRequest: requireClientToken() });
+    await subjectRoute(app, '/user', { onRequest: requireUserToken() });
+    await subjectRoute(app, '/own-source', { onRequest: requireClientToken({ source: optionsFor(issuer) }) });
     expect((await app.inject({ url: '/client' })).json()).toEqual({ subject: null, type: 'client' });
     expectProblem(await app.inject({ url: '/user' }), 403, 'invalid_token_type');
+    // A guard with a source of its own verifies the request itself (here: no credentials).
+    expectProblem(await app.inject({ url: '/own-source' }), 401, 'missing_token');
   });
 
   it('with optional: true let anonymous requests through but still check tokens', async () => {

@@ -76,8 +76,9 @@ function dropInApp(options: VerifierOptions): Koa {
       '/stacked': [requireUserToken({ source: shared }), requireScopes('read', { source: shared }), requireClaims(claimEquals('tenant', 'acme'), { source: shared }), echo],
       '/separate': [requireUserToken({ source: options }), requireScopes('read', { source: options }), echo],
       '/mixed': [requireUserToken({ source: shared }), requireScopes('read'), requireToken({ claims: [claimEquals('tenant', 'acme')] }), echo],
-      '/adopted-client': [setUpstreamToken, requireClientToken({ source: options }), requireScopes('jobs:run', { source: options }), echo],
-      '/adopted-user': [setUpstreamToken, requireUserToken({ source: options }), echo],
+      '/adopted-client': [setUpstreamToken, requireClientToken(), requireScopes('jobs:run'), echo],
+      '/adopted-user': [setUpstreamToken, requireUserToken(), echo],
+      '/adopted-own-source': [setUpstreamToken, requireClientToken({ source: options }), echo],
       '/maybe': [requireUserToken({ source: shared, optional: true }), requireScopes('read', { source: shared, optional: true }), echo],
     }),
   );
@@ -217,7 +218,12 @@ describe('drop-in guards', () => {
     await expectProblem(await get(`${dropIn.url}/user`, await issuer.mintClientToken()), 403, 'invalid_token_type');
   });
 
-  it('reuse a token another middleware put on ctx.state.auth', async () => {
+  it('with a source of their own do not reuse a token another middleware put on ctx.state.auth: they verify the request', async () => {
+    await expectProblem(await get(`${dropIn.url}/adopted-own-source`), 401, undefined);
+    expect(signatureChecks).toBe(0);
+  });
+
+  it('without a source reuse a token another middleware put on ctx.state.auth', async () => {
     const response = await get(`${dropIn.url}/adopted-client`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ subject: 'svc', type: 'client', scopes: ['jobs:run'] });
