@@ -5,7 +5,7 @@
  * handler names itself in `x-handler`; a response that reached a handler must come from a
  * request whose token that handler's own policy row admits (no bypass), and none is a 500.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Router from '@koa/router';
 import express5 from 'express';
@@ -20,6 +20,7 @@ import * as ex from '@tokengate/express';
 import * as fy from '@tokengate/fastify';
 import * as ko from '@tokengate/koa';
 import { send } from './support/raw-http.js';
+import { listen, type Running } from './support/servers.js';
 
 const RULES: readonly RouteRule[] = [
   { path: '/v1/admin/*', token: 'user', scopes: ['admin'] },
@@ -40,21 +41,8 @@ function admitted(handler: Handler, section: string | undefined, token: TokenNam
   return unmatched === 'public' || (unmatched === 'authenticate' && token !== 'none');
 }
 
-interface App {
-  readonly url: string;
-  close(): Promise<void>;
-}
+type App = Running;
 
-async function listen(server: Server): Promise<App> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 type Reply = { setHeader(name: string, value: string): unknown; end(body: string): unknown };
 type ExpressAppLike = {

@@ -5,7 +5,7 @@
  * a foreign `req.auth` included. Also: `routePolicy` honours `optional`, and application code that
  * throws inside tokengate is a 500 `server_error`, never a 401.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Router from '@koa/router';
 import express5 from 'express';
@@ -19,6 +19,7 @@ import { claimCheck, createVerifier, type AccessToken, type Verifier, type Verif
 import * as ex from '@tokengate/express';
 import tokengate, * as fy from '@tokengate/fastify';
 import * as ko from '@tokengate/koa';
+import { listen, type Running } from './support/servers.js';
 
 /** What the routes need: the API's verifier, options for another audience, and a foreign token. */
 interface Setup {
@@ -27,26 +28,13 @@ interface Setup {
   readonly foreign: AccessToken;
 }
 
-interface App {
-  readonly url: string;
-  close(): Promise<void>;
-}
+type App = Running;
 
 const broken = claimCheck(() => {
   throw new Error('a bug in the application');
 });
 const POLICY = [{ path: '/policy-optional/*', token: 'user' as const }];
 
-async function listen(server: Server): Promise<App> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 const describeToken = (token: AccessToken | null | undefined) => ({ type: token?.type ?? null, subject: token?.subject ?? null });
 

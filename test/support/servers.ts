@@ -49,7 +49,8 @@ export interface ServerFactory {
   start(options: VerifierOptions): Promise<Running>;
 }
 
-async function listen(server: Server): Promise<Running> {
+/** Serve `server` on 127.0.0.1 (ephemeral port). */
+export async function listen(server: Server): Promise<Running> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
