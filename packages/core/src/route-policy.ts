@@ -5,13 +5,16 @@
 import { TokenGateError } from './errors.js';
 import { compileRequirement, type CompiledRequirement, type Requirement } from './requirements.js';
 import { routePath, type RouterBehaviour } from './route-path.js';
+import { compileRoutePattern, type RoutePattern } from './route-pattern.js';
 
 /** One row of a route policy. */
 export interface RouteRule extends Requirement {
   /**
-   * Path pattern: literal segments, `:name` for one segment, `*` for any rest of the path.
+   * Path pattern: literal segments, `:name` for one segment, `*` inside a segment for any
+   * characters of that segment; only at the end does a wildcard cover the rest of the path.
    * `/v1/file/*` matches `/v1/file` and everything below it; `/v1/publisher/jobs*` matches
-   * `/v1/publisher/jobs`, `/v1/publisher/jobs/42` and `/v1/publisher/jobs-archive`.
+   * `/v1/publisher/jobs`, `/v1/publisher/jobs/42` and `/v1/publisher/jobs-archive`;
+   * `/v1/*\/jobs` matches `/v1/publisher/jobs` but not `/v1/a/b/jobs`.
    */
   readonly path: string;
   /** HTTP methods this row applies to (any when absent). */
@@ -43,8 +46,7 @@ export type RouteDecision =
   | { readonly kind: 'protected'; readonly requirement: CompiledRequirement; readonly rule: RouteRule | undefined };
 
 interface CompiledRule {
-  readonly pattern: RegExp;
-  readonly anyCase: RegExp;
+  readonly pattern: RoutePattern;
   readonly methods: ReadonlySet<string> | undefined;
   readonly decision: RouteDecision;
 }
@@ -61,31 +63,14 @@ export interface RoutePolicy {
   readonly rules: readonly RouteRule[];
 }
 
-const SPECIAL = /[.+?^${}()|[\]\\]/g;
 const UNMATCHED: readonly UnmatchedRoutes[] = ['deny', 'authenticate', 'public'];
-
-function compilePattern(path: string): string {
-  if (typeof path !== 'string' || !path.startsWith('/')) throw new TypeError(`Route pattern must start with "/" (got ${JSON.stringify(path)})`);
-  let source = '';
-  const trailingSegmentWildcard = path.endsWith('/*');
-  const body = trailingSegmentWildcard ? path.slice(0, -2) : path;
-  for (const segment of body.split('/').slice(1)) {
-    source += '/';
-    source += segment.startsWith(':') ? '[^/]+' : segment.replace(SPECIAL, '\\$&').replace(/\*/g, '.*');
-  }
-  // `/x/*` covers `/x` itself and everything below it.
-  if (trailingSegmentWildcard) source += '(?:/.*)?';
-  return `^${source || '/'}/?$`;
-}
 
 function compileRule(rule: RouteRule): CompiledRule {
   const methods = rule.methods === undefined ? undefined : new Set(rule.methods.map((method) => method.toUpperCase()));
   // A HEAD request is a GET without a body (RFC 9110 §9.3.2): it follows the GET rows.
   if (methods?.has('GET')) methods.add('HEAD');
   const decision: RouteDecision = rule.public === true ? { kind: 'public' } : { kind: 'protected', requirement: compileRequirement(rule), rule };
-  const source = compilePattern(rule.path);
-  // `s`: a wildcard covers every character of the rest of the path, line terminators included.
-  return { pattern: new RegExp(source, 's'), anyCase: new RegExp(source, 'si'), methods, decision };
+  return { pattern: compileRoutePattern(rule.path), methods, decision };
 }
 
 /**
@@ -114,7 +99,7 @@ export function compileRoutePolicy(rules: readonly RouteRule[], options: RoutePo
       const upper = method.toUpperCase();
       for (const rule of compiled) {
         if (rule.methods !== undefined && !rule.methods.has(upper)) continue;
-        if ((sensitive ? rule.pattern : rule.anyCase).test(path)) return rule.decision;
+        if (rule.pattern.matches(path, !sensitive)) return rule.decision;
       }
       return fallback;
     },

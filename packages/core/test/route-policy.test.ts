@@ -208,6 +208,18 @@ describe('path patterns', () => {
     ['/v1/*', '/v10', false],
     ['/v1/*/jobs', '/v1/publisher/jobs', true],
     ['/v1/*/jobs', '/v1/jobs', false],
+    // an in-path `*` covers one segment: a deeper route never inherits the row's decision
+    ['/v1/*/public', '/v1/admin/users/public', false],
+    ['/v1/*/public', '/v1/docs/public', true],
+    ['/v1/a*b/x', '/v1/a/b/x', false],
+    ['/v1/a*b/x', '/v1/a-b/x', true],
+    ['/v1/a*b*c', '/v1/abc', true],
+    ['/v1/a*b*c', '/v1/aXbYc', true],
+    ['/v1/a*b*c', '/v1/acb', false],
+    ['/v1/a*b*c', '/v1/abcb', false],
+    ['/v1/a*b*c/*', '/v1/abbc/deeper/path', true],
+    ['/orgs/*/repos/*/issues/*/comments', '/orgs/acme/repos/web/issues/7/comments', true],
+    ['/orgs/*/repos/*/issues/*/comments', '/orgs/acme/repos/web/issues/7/8/comments', false],
     ['/v1/pub*', '/v1/publisher/jobs/1', true],
     ['/v1/pub*', '/v1/pu', false],
     // regular-expression metacharacters are literal
@@ -239,6 +251,26 @@ describe('path patterns', () => {
       expect(matches(pattern, path)).toBe(expected);
     });
   }
+
+  it('matches in time linear in the path (a worst-case path for backtracking, four times longer, costs about four times more)', () => {
+    const policy = compileRoutePolicy([{ path: '/orgs/*/repos/*/issues/*/comments', token: 'user' }], { unmatched: 'public' });
+    // Many repetitions of the literal parts and no match: what made `.*`-compiled rows cubic.
+    const path = (size: number) => `/orgs/${'/repos/issues'.repeat(size / 13)}x`.replace(/\/\//g, '/x/');
+    const cost = (size: number) => {
+      const target = path(size);
+      const samples: number[] = [];
+      for (let round = 0; round < 7; round += 1) {
+        const start = process.hrtime.bigint();
+        for (let i = 0; i < 20; i += 1) expect(policy.match('GET', target).kind).toBe('public');
+        samples.push(Number(process.hrtime.bigint() - start));
+      }
+      return samples.sort((a, b) => a - b)[3] as number;
+    };
+    cost(2_000); // warm up
+    const ratio = cost(16_000) / cost(4_000);
+    // Linear work gives about 4; quadratic 16, cubic 64.
+    expect(ratio).toBeLessThan(9);
+  });
 
   it('`*` covers every character of the rest of the path, line terminators included', () => {
     // `*` is "any rest of the path", and `:name` already matches these characters; a `*` row must
