@@ -28,6 +28,22 @@ function classifyWith(classify: AccessTokenInput['classify'], claims: Claims): T
   return type;
 }
 
+/**
+ * Freeze a decoded JSON value and everything in it. The verified-token cache hands one
+ * `AccessToken` to every request that presents the token, so a handler mutating `claims` or
+ * `scopes` would change what every later request sees.
+ */
+function deepFreeze<T>(value: T): T {
+  // A work list, not recursion: an introspection answer may nest deeper than the stack allows.
+  const pending: unknown[] = [value];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (typeof next !== 'object' || next === null || Object.isFrozen(next)) continue;
+    Object.freeze(next);
+    for (const member of Object.values(next)) pending.push(member);
+  }
+  return value;
+}
+
 /** The header of opaque tokens: they have none. */
 export const NO_HEADER: Readonly<Record<string, never>> = Object.freeze({});
 
@@ -41,10 +57,10 @@ export function createAccessToken(input: AccessTokenInput): AccessToken {
   const token: { -readonly [K in keyof AccessToken]: AccessToken[K] } = {
     token: input.token,
     format: input.format,
-    claims,
-    header: input.header,
+    claims: deepFreeze(claims),
+    header: deepFreeze(input.header),
     issuer: input.issuer,
-    scopes: parseScopes(claims, input.scopeClaims),
+    scopes: Object.freeze(parseScopes(claims, input.scopeClaims)),
     type: classifyWith(input.classify, claims),
   };
   // Optional members are absent, not undefined, when the token has no value for them.
