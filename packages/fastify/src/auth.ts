@@ -27,8 +27,11 @@ function compileRouteAuth(config: RouteAuthConfig): CompiledRouteAuth {
   let compiled = compiledRoutes.get(config);
   if (compiled === undefined) {
     if (typeof config !== 'object' || config === null) throw new TypeError('config.tokengate must be false or an object');
-    const { optional, ...requirement } = config;
-    compiled = Object.freeze({ optional, requirement: compileRequirement(requirement) });
+    // Read member by member, as Express and Koa read a requirement: object rest would drop members
+    // a class instance defines on its prototype or by getters, and the route would take any token.
+    const optional: unknown = config.optional;
+    if (optional !== undefined && typeof optional !== 'boolean') throw new TypeError('config.tokengate.optional must be a boolean');
+    compiled = Object.freeze({ optional, requirement: compileRequirement(config) });
     compiledRoutes.set(config, compiled);
   }
   return compiled;

@@ -272,3 +272,34 @@ describe("errors: 'delegate'", () => {
     expect(response.json()).toEqual({ name: 'TokenGateError' });
   });
 });
+
+describe('config.tokengate read member by member', () => {
+  /** A requirement defined by a class: its members live on the prototype (getters). */
+  class UserOnly {
+    get token(): 'user' {
+      return 'user';
+    }
+    get scopes(): string[] {
+      return ['files:read'];
+    }
+  }
+
+  it('keeps requirements a class instance defines by getters (a client token is not let through)', async () => {
+    const app = await build(optionsFor(issuer), (instance) => {
+      instance.get('/class', { config: { tokengate: new UserOnly() } }, async () => 'ok');
+    });
+    expectProblem(await app.inject({ url: '/class', headers: bearer(await issuer.mintClientToken({ scopes: ['files:read'] })) }), 403, 'invalid_token_type');
+    expectProblem(await app.inject({ url: '/class', headers: bearer(await issuer.mintUserToken()) }), 403, 'insufficient_scope');
+    expect((await app.inject({ url: '/class', headers: bearer(await issuer.mintUserToken({ scopes: ['files:read'] })) })).statusCode).toBe(200);
+  });
+
+  it('refuses at start-up what cannot be read', async () => {
+    const throwing = Object.defineProperty({}, 'token', {
+      get() {
+        throw new Error('unreadable');
+      },
+    });
+    await expect(build(optionsFor(issuer), (instance) => instance.get('/bad', { config: { tokengate: throwing } }, async () => 'ok'))).rejects.toThrow('unreadable');
+    await expect(build(optionsFor(issuer), (instance) => instance.get('/bad', { config: { tokengate: { optional: 'yes' as unknown as boolean } } }, async () => 'ok'))).rejects.toThrow(/optional/);
+  });
+});
