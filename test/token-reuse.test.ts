@@ -33,6 +33,8 @@ type App = Running;
 const broken = claimCheck(() => {
   throw new Error('a bug in the application');
 });
+/** What express-jwt or express-oauth2-jwt-bearer put on `req.auth`, verified for another audience. */
+const OTHER_LIBRARY_AUTH = Object.freeze({ sub: 'mallory', aud: 'https://other-api.example.com', scope: 'admin', type: 'user', scopes: ['admin'] });
 const POLICY = [{ path: '/policy-optional/*', token: 'user' as const }];
 
 
@@ -55,6 +57,12 @@ function expressApp(create: () => ExpressLike) {
     app.get('/foreign', setForeign, ...use(ex.requireClientToken()), echo);
     app.get('/foreign-own-source', setForeign, ...use(ex.requireClientToken({ source: verifier })), echo);
     app.get('/broken-predicate', ...use(ex.requireClaims(broken, { source: verifier })), echo);
+    const setObject: Middleware = (req, _res, next) => {
+      (req as { auth?: unknown }).auth = OTHER_LIBRARY_AUTH;
+      next();
+    };
+    app.get('/other-library', setObject, ...use(ex.requireToken({ token: 'any' })), echo);
+    app.get('/inherited', ...use(ex.requireToken({ token: 'any' })), echo);
     return listen(createServer(app as never));
   };
 }
@@ -75,6 +83,12 @@ function koaApp(create: () => Koa) {
     router.get('/foreign', setForeign, ko.requireClientToken(), echo);
     router.get('/foreign-own-source', setForeign, ko.requireClientToken({ source: verifier }), echo);
     router.get('/broken-predicate', ko.requireClaims(broken, { source: verifier }), echo);
+    const setObject = (ctx: Koa.Context, next: Koa.Next) => {
+      (ctx.state as { auth?: unknown }).auth = OTHER_LIBRARY_AUTH;
+      return next();
+    };
+    router.get('/other-library', setObject, ko.requireToken({ token: 'any' }), echo);
+    router.get('/inherited', ko.requireToken({ token: 'any' }), echo);
     app.use(router.routes());
     return listen(createServer(app.callback()));
   };
@@ -96,6 +110,11 @@ async function fastifyApp({ verifier, otherAudience, foreign }: Setup): Promise<
   app.get('/foreign', { config: off, onRequest: [setForeign, fy.requireClientToken()] }, echo);
   app.get('/foreign-own-source', { config: off, onRequest: [setForeign, fy.requireClientToken({ source: verifier })] }, echo);
   app.get('/broken-predicate', { config: off, onRequest: fy.requireClaims(broken, { source: verifier }) }, echo);
+  const setObject = async (request: { auth: unknown }) => {
+    request.auth = OTHER_LIBRARY_AUTH;
+  };
+  app.get('/other-library', { config: off, onRequest: [setObject, fy.requireToken({ token: 'any' })] }, echo);
+  app.get('/inherited', { config: off, onRequest: fy.requireToken({ token: 'any' }) }, echo);
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };
 }
@@ -112,8 +131,13 @@ let issuer: TestIssuer;
 let setup: Setup;
 let userToken: string;
 
+const ENVIRONMENT = ['TOKENGATE_ISSUER', 'TOKENGATE_AUDIENCE'] as const;
+
 beforeAll(async () => {
   issuer = await createTestIssuer();
+  // Guards without a source verify with the environment's configuration, as drop-in guards do.
+  process.env.TOKENGATE_ISSUER = issuer.issuer;
+  process.env.TOKENGATE_AUDIENCE = issuer.audience;
   const verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience });
   const foreign = await createVerifier({ issuer: issuer.issuer, audience: issuer.audience }).verify(await issuer.mintClientToken({ clientId: 'upstream' }));
   setup = { verifier, otherAudience: { issuer: issuer.issuer, audience: 'https://other-api.example.com' }, foreign };
@@ -121,6 +145,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const name of ENVIRONMENT) delete process.env[name];
   await issuer?.close();
 });
 
@@ -162,6 +187,21 @@ describe.each(ADAPTERS)('%s', (_name, start, ownAudiencePaths) => {
     const response = await get(app, '/foreign-own-source');
     expect(response.status).toBe(401);
     expect(response.body.error).toBeUndefined();
+  });
+
+  it("another library's object on req.auth is not taken for a verified token (no credentials: 401)", async () => {
+    const response = await get(app, '/other-library');
+    expect(response.status).toBe(401);
+  });
+
+  it('an inherited auth member (a polluted Object.prototype) is never read', async () => {
+    Object.defineProperty(Object.prototype, 'auth', { value: setup.foreign, configurable: true, writable: true });
+    try {
+      const response = await get(app, '/inherited');
+      expect(response.status).toBe(401);
+    } finally {
+      delete (Object.prototype as { auth?: unknown }).auth;
+    }
   });
 
   it('a claim predicate that throws is a 500 server_error problem, not a 401', async () => {

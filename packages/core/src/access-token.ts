@@ -44,6 +44,19 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** Every `AccessToken` this copy of tokengate made: only these are reused from another middleware's `req.auth`. */
+const issued = new WeakSet<object>();
+
+/**
+ * Whether `value` is an `AccessToken` tokengate made (verified), as opposed to an object of the
+ * same name another library put on the request (express-jwt's and express-oauth2-jwt-bearer's
+ * `req.auth`) or an inherited, polluted member.
+ * @example if (isAccessToken(req.auth)) useIt(req.auth);
+ */
+export function isAccessToken(value: unknown): value is AccessToken {
+  return typeof value === 'object' && value !== null && issued.has(value);
+}
+
 /** The header of opaque tokens: they have none. */
 export const NO_HEADER: Readonly<Record<string, never>> = Object.freeze({});
 
@@ -67,10 +80,13 @@ export function createAccessToken(input: AccessTokenInput): AccessToken {
   if (subject !== undefined) token.subject = subject;
   if (clientId !== undefined) token.clientId = clientId;
   if (typeof exp === 'number') token.expiresAt = new Date(exp * 1000);
+  issued.add(token);
   return Object.freeze(token);
 }
 
 /** The same description with the given token text (cached opaque tokens are stored without it). */
 export function withToken(accessToken: Omit<AccessToken, 'token'>, token: string): AccessToken {
-  return Object.freeze({ ...accessToken, token });
+  const copy = Object.freeze({ ...accessToken, token });
+  issued.add(copy);
+  return copy;
 }

@@ -7,6 +7,8 @@
  * this request, or the verified-token cache) and returns `undefined` when the asynchronous form
  * is needed, so a request with a reused token passes without a promise.
  */
+import { isAccessToken } from './access-token.js';
+import { runApplicationCode } from './application-code.js';
 import { lazyVerifier, type VerifierSource } from './environment.js';
 import { TokenGateError } from './errors.js';
 import { checkRequirement, type CompiledRequirement } from './requirements.js';
@@ -200,4 +202,36 @@ export function attachToken(request: object, token: AccessToken, verifier?: Veri
   state.token = token;
   state.pending = undefined;
   state.verifier = verifier;
+}
+
+/**
+ * Turns another library's object on `req.auth` into an `AccessToken` the application vouches
+ * for, or `undefined` to ignore it. Only for deployments that deliberately chain such a library.
+ */
+export type AdoptForeignAuth = (value: unknown) => AccessToken | undefined;
+
+/**
+ * Tell the gates what the framework's `auth` member holds, read as an own member only (an
+ * inherited one may come from a polluted prototype). A token tokengate made is attached; any other
+ * object (express-jwt's and express-oauth2-jwt-bearer's own `req.auth`, for another audience) is
+ * ignored unless `adopt` maps it, in which case the application vouches for the result.
+ * @example adoptRequestAuth(req, Object.hasOwn(req, 'auth') ? req.auth : undefined, options.adoptForeignAuth);
+ */
+export function adoptRequestAuth(request: object, value: unknown, adopt?: AdoptForeignAuth): void {
+  if (value === undefined || value === null) return;
+  if (isAccessToken(value)) {
+    attachToken(request, value);
+    return;
+  }
+  if (adopt === undefined) return;
+  const adopted = runApplicationCode('adoptForeignAuth', () => adopt(value));
+  if (adopted !== undefined) attachToken(request, adopted);
+}
+
+/**
+ * The value of `holder[name]` when it is the holder's own member; `undefined` for an inherited one.
+ * @example ownMember(req, 'auth')
+ */
+export function ownMember(holder: object, name: string): unknown {
+  return Object.hasOwn(holder, name) ? (holder as Record<string, unknown>)[name] : undefined;
 }

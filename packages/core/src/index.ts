@@ -40,6 +40,7 @@ export { compileRequirement, checkRequirement, type Requirement, type CompiledRe
 export { compileRoutePolicy, type RoutePolicy, type RouteRule, type RouteDecision, type RoutePolicyOptions, type UnmatchedRoutes } from './route-policy.js';
 export { routePath, type RouterBehaviour } from './route-path.js';
 export { optionsFromEnvironment, lazyVerifier, notConfiguredError, isVerifier, ENVIRONMENT_VARIABLES, type VerifierSource } from './environment.js';
-export { createGate, attachToken, type Gate, type GateSettings } from './gate.js';
+export { createGate, attachToken, adoptRequestAuth, ownMember, type AdoptForeignAuth, type Gate, type GateSettings } from './gate.js';
+export { isAccessToken } from './access-token.js';
 export { routeDeniedError } from './route-policy.js';
 export { splitGuardArguments, type GuardArguments } from './guard-arguments.js';

@@ -3,8 +3,10 @@
  * per-request runner every middleware of this package shares.
  */
 import {
-  attachToken,
+  adoptRequestAuth,
   createGate,
+  ownMember,
+  type AdoptForeignAuth,
   createVerifier,
   isVerifier,
   type AccessToken,
@@ -107,12 +109,9 @@ export function gateOf(req: ExpressRequestLike, own: Gate, ownSource: boolean): 
   return ownSource ? own : ((req as GateCarrier)[AUTH_GATE] ?? own);
 }
 
-/**
- * Tell the gate what `req.auth` holds; core decides who may reuse it (the request's own token,
- * attached again, changes nothing).
- */
-function adoptForeignToken(req: ExpressRequestLike): void {
-  if (req.auth !== undefined) attachToken(req, req.auth);
+/** Tell core what `req.auth` holds (an own member only); core decides whether and by whom it is reused. */
+function adoptForeignToken(req: ExpressRequestLike, adopt: AdoptForeignAuth | undefined): void {
+  adoptRequestAuth(req, ownMember(req, 'auth'), adopt);
 }
 
 /**
@@ -120,8 +119,8 @@ function adoptForeignToken(req: ExpressRequestLike): void {
  * middleware, verified earlier for this request, or cached) and meets the requirement; else `undefined`.
  * @example const token = authorizeKnown(gate, req, compileRequirement({ scopes: 'read:files' }));
  */
-export function authorizeKnown(gate: Gate, req: ExpressRequestLike, requirement: CompiledRequirement): AccessToken | undefined {
-  adoptForeignToken(req);
+export function authorizeKnown(gate: Gate, req: ExpressRequestLike, requirement: CompiledRequirement, adopt?: AdoptForeignAuth): AccessToken | undefined {
+  adoptForeignToken(req, adopt);
   return gate.authorizeSync(req, req, requirement);
 }
 
@@ -130,8 +129,14 @@ export function authorizeKnown(gate: Gate, req: ExpressRequestLike, requirement:
  * check a requirement. With `optional`, a request without credentials resolves `undefined` unchecked.
  * @example const token = await authorizeRequest(gate, req, compileRequirement({ token: 'user' }), false);
  */
-export function authorizeRequest(gate: Gate, req: ExpressRequestLike, requirement: CompiledRequirement, optional: boolean): Promise<AccessToken | undefined> {
-  adoptForeignToken(req);
+export function authorizeRequest(
+  gate: Gate,
+  req: ExpressRequestLike,
+  requirement: CompiledRequirement,
+  optional: boolean,
+  adopt?: AdoptForeignAuth,
+): Promise<AccessToken | undefined> {
+  adoptForeignToken(req, adopt);
   return gate.authorize(req, req, requirement, optional);
 }
 

@@ -7,6 +7,7 @@ import {
   compileRoutePolicy,
   routeDeniedError,
   splitGuardArguments,
+  type AdoptForeignAuth,
   type ClaimPredicate,
   type CompiledRequirement,
   type Requirement,
@@ -29,7 +30,18 @@ import { checkOptions, sendFailure, type AuthOptions, type ExpressRequestLike, t
 export type GuardOptions = AuthOptions & {
   /** Verifier options or a verifier, used when the request has no token yet. */
   readonly source?: VerifierOptions | Verifier;
+  /**
+   * Reuse another library's object on `req.auth` (express-jwt and express-oauth2-jwt-bearer use
+   * that name too) by mapping it to an `AccessToken` you vouch for. Without it only tokens
+   * tokengate verified are reused; any other `req.auth` is ignored and the request is verified.
+   */
+  readonly adoptForeignAuth?: AdoptForeignAuth;
 };
+
+function checkGuardOptions(options: GuardOptions): void {
+  checkOptions(options);
+  if (options.adoptForeignAuth !== undefined && typeof options.adoptForeignAuth !== 'function') throw new TypeError('"adoptForeignAuth" must be a function');
+}
 
 /**
  * Middleware that lets a request through only when its token meets `requirement`: token type
@@ -39,7 +51,7 @@ export type GuardOptions = AuthOptions & {
  * app.post('/v1/kits', requireToken({ token: 'user', scopes: ['create:webfonts:kit'] }), createKit);
  */
 export function requireToken(requirement: Requirement, options: GuardOptions = {}): TokenGateMiddleware {
-  checkOptions(options);
+  checkGuardOptions(options);
   const compiled = compileRequirement(requirement);
   const gate = gateFor(options.source);
   const optional = options.optional === true;
@@ -47,8 +59,8 @@ export function requireToken(requirement: Requirement, options: GuardOptions = {
   const step: Step = {
     gate,
     options,
-    run: (req) => authorizeRequest(gateOf(req, gate, ownSource), req, compiled, optional),
-    runSync: (req) => authorizeKnown(gateOf(req, gate, ownSource), req, compiled),
+    run: (req) => authorizeRequest(gateOf(req, gate, ownSource), req, compiled, optional, options.adoptForeignAuth),
+    runSync: (req) => authorizeKnown(gateOf(req, gate, ownSource), req, compiled, options.adoptForeignAuth),
   };
   return function tokengateGuard(req: ExpressRequestLike, res: ExpressResponseLike, next: NextFunction): void {
     runStep(step, req, res, next);
@@ -124,7 +136,7 @@ function routerOf(req: ExpressRequestLike): RouterBehaviour {
  * ]));
  */
 export function routePolicy(rules: readonly RouteRule[], options: RoutePolicyOptions & GuardOptions = {}): TokenGateMiddleware {
-  checkOptions(options);
+  checkGuardOptions(options);
   const policy = compileRoutePolicy(rules, options);
   const gate = gateFor(options.source);
   const optional = options.optional === true;
@@ -137,8 +149,8 @@ export function routePolicy(rules: readonly RouteRule[], options: RoutePolicyOpt
       step = {
         gate,
         options,
-        run: (req) => authorizeRequest(gateOf(req, gate, ownSource), req, requirement, optional),
-        runSync: (req) => authorizeKnown(gateOf(req, gate, ownSource), req, requirement),
+        run: (req) => authorizeRequest(gateOf(req, gate, ownSource), req, requirement, optional, options.adoptForeignAuth),
+        runSync: (req) => authorizeKnown(gateOf(req, gate, ownSource), req, requirement, options.adoptForeignAuth),
       };
       steps.set(requirement, step);
     }

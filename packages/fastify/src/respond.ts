@@ -5,7 +5,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   PROBLEM_CONTENT_TYPE,
-  attachToken,
+  adoptRequestAuth,
+  ownMember,
+  type AdoptForeignAuth,
   compileRequirement,
   createGate,
   createVerifier,
@@ -61,6 +63,12 @@ export interface AuthOptions {
 export interface GuardOptions extends AuthOptions {
   /** Verifier or its options; the environment (`TOKENGATE_ISSUER`, …) when absent. */
   readonly source?: VerifierOptions | Verifier;
+  /**
+   * Reuse another library's object on `request.auth` by mapping it to an `AccessToken` you vouch
+   * for. Without it only tokens tokengate verified are reused; any other value is ignored and the
+   * request is verified.
+   */
+  readonly adoptForeignAuth?: AdoptForeignAuth;
 }
 
 /**
@@ -78,6 +86,7 @@ export interface HookSettings {
   readonly optional: boolean;
   readonly delegate: boolean;
   readonly formatProblem: AuthOptions['formatProblem'];
+  readonly adopt: AdoptForeignAuth | undefined;
 }
 
 function logNotConfigured(error: TokenGateError): void {
@@ -94,7 +103,8 @@ function resolveSource(source: VerifierOptions | Verifier | undefined): Verifier
  * lazily, on the first request.
  * @example const settings = hookSettings({ issuer, audience }, { errors: 'delegate' });
  */
-export function hookSettings(source: VerifierOptions | Verifier | undefined, options: AuthOptions = {}): HookSettings {
+export function hookSettings(source: VerifierOptions | Verifier | undefined, options: AuthOptions & Pick<GuardOptions, 'adoptForeignAuth'> = {}): HookSettings {
+  if (options.adoptForeignAuth !== undefined && typeof options.adoptForeignAuth !== 'function') throw new TypeError('"adoptForeignAuth" must be a function');
   if (options.errors !== undefined && options.errors !== 'respond' && options.errors !== 'delegate') {
     throw new TypeError(`"errors" must be 'respond' or 'delegate' (got ${JSON.stringify(options.errors)})`);
   }
@@ -104,6 +114,7 @@ export function hookSettings(source: VerifierOptions | Verifier | undefined, opt
     optional: options.optional === true,
     delegate: options.errors === 'delegate',
     formatProblem: options.formatProblem,
+    adopt: options.adoptForeignAuth,
   });
 }
 
@@ -153,7 +164,7 @@ export const ANY_TOKEN: CompiledRequirement = compileRequirement();
  * @example return verifyRequest(settings, request, reply, ANY_TOKEN, settings.optional);
  */
 export async function verifyRequest(settings: HookSettings, request: FastifyRequest, reply: FastifyReply, requirement: CompiledRequirement, optional: boolean): Promise<FastifyReply | undefined> {
-  if (request.auth) attachToken(request, request.auth);
+  adoptRequestAuth(request, ownMember(request, 'auth'), settings.adopt);
   try {
     const token = await settings.gate.authorize(request, new FastifyInput(request), requirement, optional);
     request.auth = token ?? null;
@@ -170,7 +181,7 @@ export async function verifyRequest(settings: HookSettings, request: FastifyRequ
  * @example if (authenticateKnown(settings, request, ANY_TOKEN)) return done();
  */
 export function authenticateKnown(settings: HookSettings, request: FastifyRequest, requirement: CompiledRequirement): boolean {
-  if (request.auth) attachToken(request, request.auth);
+  adoptRequestAuth(request, ownMember(request, 'auth'), settings.adopt);
   const token = settings.gate.authorizeSync(request, new FastifyInput(request), requirement);
   if (token === undefined) return false;
   request.auth = token;

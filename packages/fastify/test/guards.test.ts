@@ -123,18 +123,23 @@ describe('guards on their own', () => {
     expectProblem(await app.inject({ url: '/files' }), 401, 'missing_token');
   });
 
-  it('without a source reuse a token something else put on request.auth; with one, verify for themselves', async () => {
+  it('without a source reuse what adoptForeignAuth maps from request.auth; with one, verify for themselves', async () => {
     const app = newApp();
     const token: AccessToken = { token: 'x', format: 'jwt', claims: {}, header: {}, issuer: issuer.issuer, scopes: ['s'], type: 'client', clientId: 'svc' };
     app.decorateRequest('auth', null);
     app.addHook('onRequest', async (request) => {
       request.auth = token;
     });
-    await subjectRoute(app, '/client', { onRequest: requireClientToken() });
-    await subjectRoute(app, '/user', { onRequest: requireUserToken() });
+    const adoptForeignAuth = (value: unknown) => (value === token ? token : undefined);
+    await subjectRoute(app, '/client', { onRequest: requireClientToken({ adoptForeignAuth }) });
+    await subjectRoute(app, '/user', { onRequest: requireUserToken({ adoptForeignAuth }) });
+    await subjectRoute(app, '/not-adopted', { onRequest: requireClientToken() });
     await subjectRoute(app, '/own-source', { onRequest: requireClientToken({ source: optionsFor(issuer) }) });
     expect((await app.inject({ url: '/client' })).json()).toEqual({ subject: null, type: 'client' });
     expectProblem(await app.inject({ url: '/user' }), 403, 'invalid_token_type');
+    // Without adoptForeignAuth an object tokengate did not verify is ignored: the request goes to
+    // verification, which this app never configured (500 server_error, not a 200).
+    expectProblem(await app.inject({ url: '/not-adopted' }), 500, 'server_error');
     // A guard with a source of its own verifies the request itself (here: no credentials).
     expectProblem(await app.inject({ url: '/own-source' }), 401, 'missing_token');
   });

@@ -2,8 +2,8 @@
  * `auth()`: authenticate the request and put the verified token on `ctx.state.auth`.
  */
 import type { Context, Middleware, Next } from 'koa';
-import { attachToken, type AccessToken, type CompiledRequirement, type Gate, type RequestLike, type Verifier, type VerifierOptions } from '@tokengate/core';
-import { createKoaGate, rejectRequest, type AuthOptions } from './respond.js';
+import { adoptRequestAuth, ownMember, type AdoptForeignAuth, type AccessToken, type CompiledRequirement, type Gate, type RequestLike, type Verifier, type VerifierOptions } from '@tokengate/core';
+import { createKoaGate, rejectRequest, type AuthOptions, type GuardOptions } from './respond.js';
 
 declare module 'koa' {
   interface DefaultState {
@@ -18,13 +18,13 @@ function setAuth(ctx: Context, token: AccessToken | undefined): void {
 }
 
 /**
- * Tell the gate what `ctx.state.auth` holds; core decides who may reuse it (the request's own
- * token, attached again, changes nothing).
+ * Tell core what `ctx.state.auth` holds (an own member only); core decides whether and by whom
+ * it is reused (only tokens tokengate verified, or what `adopt` maps).
  * @example adoptToken(ctx); // before gate.authenticate(ctx, …)
  */
-export function adoptToken(ctx: Context): void {
-  const existing = ctx.state.auth;
-  if (existing) attachToken(ctx, existing);
+export function adoptToken(ctx: Context, adopt?: AdoptForeignAuth): void {
+  const state: unknown = ctx.state;
+  if (typeof state === 'object' && state !== null) adoptRequestAuth(ctx, ownMember(state, 'auth'), adopt);
 }
 
 /**
@@ -33,8 +33,8 @@ export function adoptToken(ctx: Context): void {
  * thrown, in `delegate` mode) and `false` is returned.
  * @example if (await admitRequest(ctx, gate, compileRequirement({ token: 'user' }), {})) await next();
  */
-async function admitRequest(ctx: Context, gate: Gate, requirement: CompiledRequirement, options: AuthOptions): Promise<boolean> {
-  adoptToken(ctx);
+async function admitRequest(ctx: Context, gate: Gate, requirement: CompiledRequirement, options: GuardOptions): Promise<boolean> {
+  adoptToken(ctx, options.adoptForeignAuth);
   try {
     // With `optional`, a request without credentials passes unchecked; a token must still qualify.
     setAuth(ctx, await gate.authorize(ctx, new KoaInput(ctx), requirement, options.optional === true));
@@ -50,8 +50,8 @@ async function admitRequest(ctx: Context, gate: Gate, requirement: CompiledRequi
  * this request or cached) and meets the requirement: `true` with `ctx.state.auth` set. `false`
  * means `admitRequest` must run; it gives every verdict.
  */
-function admitKnown(ctx: Context, gate: Gate, requirement: CompiledRequirement): boolean {
-  adoptToken(ctx);
+function admitKnown(ctx: Context, gate: Gate, requirement: CompiledRequirement, adopt: AdoptForeignAuth | undefined): boolean {
+  adoptToken(ctx, adopt);
   const token = gate.authorizeSync(ctx, new KoaInput(ctx), requirement);
   if (token === undefined) return false;
   setAuth(ctx, token);
@@ -63,8 +63,8 @@ function admitKnown(ctx: Context, gate: Gate, requirement: CompiledRequirement):
  * already known), then run `next`; a refused request is answered and `next` does not run.
  * @example return guardRequest(ctx, next, gate, compileRequirement({ token: 'user' }), {});
  */
-export function guardRequest(ctx: Context, next: Next, gate: Gate, requirement: CompiledRequirement, options: AuthOptions): Promise<void> {
-  if (admitKnown(ctx, gate, requirement)) return next();
+export function guardRequest(ctx: Context, next: Next, gate: Gate, requirement: CompiledRequirement, options: GuardOptions): Promise<void> {
+  if (admitKnown(ctx, gate, requirement, options.adoptForeignAuth)) return next();
   return admitRequest(ctx, gate, requirement, options).then((admitted) => (admitted ? next() : undefined));
 }
 

@@ -14,7 +14,7 @@ import { createKoaGate, rejectRequest, type GuardOptions } from './respond.js';
  */
 export function requireToken(requirement: Requirement, options: GuardOptions = {}): Middleware {
   const compiled = compileRequirement(requirement);
-  const gate = createKoaGate(options.source);
+  const gate = createKoaGate(options.source, options.adoptForeignAuth);
   return function tokengateGuard(ctx: Context, next: Next): Promise<void> {
     return guardRequest(ctx, next, gate, compiled, options);
   };
@@ -85,7 +85,7 @@ export function requireClaims(...args: (ClaimPredicate | GuardOptions)[]): Middl
  */
 export function routePolicy(rules: readonly RouteRule[], options: RoutePolicyOptions & GuardOptions = {}): Middleware {
   const policy = compileRoutePolicy(rules, options);
-  const gate = createKoaGate(options.source);
+  const gate = createKoaGate(options.source, options.adoptForeignAuth);
   return async function tokengateRoutePolicy(ctx: Context, next: Next): Promise<void> {
     let decision: RouteDecision;
     try {

@@ -3,7 +3,7 @@
  * reach the client: a problem details response written here, or the error thrown to Koa.
  */
 import type { Context } from 'koa';
-import { createGate, createVerifier, isVerifier, PROBLEM_CONTENT_TYPE, type Gate, type TokenGateError, type ProblemDetails, type Verifier, type VerifierOptions } from '@tokengate/core';
+import { type AdoptForeignAuth, createGate, createVerifier, isVerifier, PROBLEM_CONTENT_TYPE, type Gate, type TokenGateError, type ProblemDetails, type Verifier, type VerifierOptions } from '@tokengate/core';
 
 /**
  * Turns the problem body into the JSON value sent instead of it.
@@ -38,6 +38,12 @@ export interface AuthOptions {
 export type GuardOptions = AuthOptions & {
   /** Verifier options or a shared verifier; default the `TOKENGATE_*` environment variables. */
   readonly source?: VerifierOptions | Verifier;
+  /**
+   * Reuse another library's object on `ctx.state.auth` by mapping it to an `AccessToken` you
+   * vouch for. Without it only tokens tokengate verified are reused; any other value is ignored
+   * and the request is verified.
+   */
+  readonly adoptForeignAuth?: AdoptForeignAuth;
 };
 
 /**
@@ -74,7 +80,8 @@ function logNotConfigured(error: TokenGateError): void {
  * start-up; without a source the environment (`TOKENGATE_*`) is read on the first request.
  * @example const gate = createKoaGate({ issuer: 'https://auth.example.com/', audience: 'https://api.example.com' });
  */
-export function createKoaGate(source: VerifierOptions | Verifier | undefined): Gate {
+export function createKoaGate(source: VerifierOptions | Verifier | undefined, adoptForeignAuth?: unknown): Gate {
+  if (adoptForeignAuth !== undefined && typeof adoptForeignAuth !== 'function') throw new TypeError('"adoptForeignAuth" must be a function');
   const verifier = source === undefined || isVerifier(source) ? source : createVerifier(source);
   return createGate({ source: verifier, environment: process.env, onNotConfigured: logNotConfigured });
 }

@@ -61,6 +61,9 @@ function guardedApp(options: VerifierOptions): Koa {
   return app;
 }
 
+/** The application vouches for the upstream middleware's object (it is not a token tokengate verified). */
+const adoptUpstream = (value: unknown): AccessToken | undefined => (value === upstreamToken ? upstreamToken : undefined);
+
 function setUpstreamToken(ctx: Koa.Context, next: Koa.Next): Promise<void> {
   ctx.state.auth = upstreamToken;
   return next();
@@ -76,8 +79,9 @@ function dropInApp(options: VerifierOptions): Koa {
       '/stacked': [requireUserToken({ source: shared }), requireScopes('read', { source: shared }), requireClaims(claimEquals('tenant', 'acme'), { source: shared }), echo],
       '/separate': [requireUserToken({ source: options }), requireScopes('read', { source: options }), echo],
       '/mixed': [requireUserToken({ source: shared }), requireScopes('read'), requireToken({ claims: [claimEquals('tenant', 'acme')] }), echo],
-      '/adopted-client': [setUpstreamToken, requireClientToken(), requireScopes('jobs:run'), echo],
-      '/adopted-user': [setUpstreamToken, requireUserToken(), echo],
+      '/adopted-client': [setUpstreamToken, requireClientToken({ adoptForeignAuth: adoptUpstream }), requireScopes('jobs:run', { adoptForeignAuth: adoptUpstream }), echo],
+      '/adopted-user': [setUpstreamToken, requireUserToken({ adoptForeignAuth: adoptUpstream }), echo],
+      '/not-adopted': [setUpstreamToken, requireClientToken(), echo],
       '/adopted-own-source': [setUpstreamToken, requireClientToken({ source: options }), echo],
       '/maybe': [requireUserToken({ source: shared, optional: true }), requireScopes('read', { source: shared, optional: true }), echo],
     }),
@@ -223,7 +227,12 @@ describe('drop-in guards', () => {
     expect(signatureChecks).toBe(0);
   });
 
-  it('without a source reuse a token another middleware put on ctx.state.auth', async () => {
+  it('ignore an object another middleware put on ctx.state.auth that tokengate did not verify (no adoptForeignAuth)', async () => {
+    // The request goes to verification, which this guard has no configuration for: 500, not 200.
+    await expectProblem(await get(`${dropIn.url}/not-adopted`), 500, 'server_error');
+  });
+
+  it('without a source reuse what adoptForeignAuth maps from ctx.state.auth', async () => {
     const response = await get(`${dropIn.url}/adopted-client`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ subject: 'svc', type: 'client', scopes: ['jobs:run'] });
