@@ -9,6 +9,7 @@ import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, type JSONWe
 import { KeyObject, type webcrypto } from 'node:crypto';
 import { TokenGateError } from './errors.js';
 import { createCappedFetch, type HttpLimits } from './http.js';
+import { jwkThumbprint } from './key-thumbprint.js';
 import { KeyMismatchError, prepareKey, type PreparedKey } from './signature.js';
 import type { Clock, ProtectedHeader } from './types.js';
 
@@ -19,8 +20,8 @@ export interface KeySetSettings extends HttpLimits {
   readonly maxStaleAge: number;
   readonly failureBackoff: number;
   readonly clock: Clock;
-  /** Called with the key ids of each new key set (for caches keyed by key). */
-  readonly onKeySetChange?: (kids: ReadonlySet<string>) => void;
+  /** Called with the RFC 7638 thumbprints of each new key set's keys (for caches keyed by key). */
+  readonly onKeySetChange?: (thumbprints: ReadonlySet<string>) => void;
 }
 
 type LocalSet = ReturnType<typeof createLocalJWKSet>;
@@ -99,7 +100,7 @@ export class IssuerKeySet {
     if (!jwks) return;
     this.#prepared.clear();
     this.#lastGood = { local: createLocalJWKSet(jwks), at: this.#settings.clock() };
-    this.#settings.onKeySetChange?.(keyIds(jwks));
+    this.#settings.onKeySetChange?.(thumbprints(jwks));
   }
 
   #remember(header: ProtectedHeader, cryptoKey: CryptoKey): PreparedKey {
@@ -142,10 +143,13 @@ function lookupKey(header: ProtectedHeader): string {
   return header.kid === undefined ? header.alg : `${header.alg}\u0000${header.kid}`;
 }
 
-function keyIds(jwks: JSONWebKeySet): Set<string> {
-  const kids = new Set<string>();
-  for (const key of jwks.keys) if (typeof key.kid === 'string') kids.add(key.kid);
-  return kids;
+function thumbprints(jwks: JSONWebKeySet): Set<string> {
+  const published = new Set<string>();
+  for (const key of jwks.keys) {
+    const thumbprint = jwkThumbprint(key as Record<string, unknown>);
+    if (thumbprint !== undefined) published.add(thumbprint);
+  }
+  return published;
 }
 
 function isKeySelectionError(error: unknown): boolean {

@@ -12,7 +12,7 @@ export interface KeyStoreSettings extends Omit<KeySetSettings, 'onKeySetChange'>
   /** Used instead of discovery (single-issuer configurations). */
   readonly jwksUri: string | undefined;
   /** Called with the issuer and the key ids of each new key set. */
-  readonly onKeySetChange?: (issuer: string, kids: ReadonlySet<string>) => void;
+  readonly onKeySetChange?: (issuer: string, thumbprints: ReadonlySet<string>) => void;
 }
 
 interface IssuerEntry {
@@ -54,7 +54,7 @@ export class KeyStore {
       const settings = this.#settings;
       const keys = new IssuerKeySet(() => this.#jwksUri(issuer), {
         ...settings,
-        onKeySetChange: settings.onKeySetChange && ((kids) => settings.onKeySetChange?.(issuer, kids)),
+        onKeySetChange: settings.onKeySetChange && ((thumbprints) => settings.onKeySetChange?.(issuer, thumbprints)),
       });
       entry = { keys, metadata: undefined };
       this.#issuers.set(issuer, entry);

@@ -5,6 +5,7 @@
  */
 import { constants, createHmac, KeyObject, timingSafeEqual, verify, type VerifyKeyObjectInput, type VerifyPublicKeyInput } from 'node:crypto';
 import { algorithmSpec, type AlgorithmSpec } from './algorithms.js';
+import { keyObjectThumbprint } from './key-thumbprint.js';
 
 /** A verification key made ready for one algorithm, once. */
 export interface PreparedKey {
@@ -12,6 +13,8 @@ export interface PreparedKey {
   readonly alg: string;
   /** The key id it was published under, if any. */
   readonly kid: string | undefined;
+  /** The key's RFC 7638 thumbprint (its identity, whatever its `kid`); `undefined` for an HMAC secret. */
+  readonly thumbprint: string | undefined;
   /** The public key, or the HMAC secret. */
   readonly key: KeyObject | Uint8Array;
   /** Algorithm details. */
@@ -50,7 +53,7 @@ export function prepareKey(alg: string, kid: string | undefined, key: KeyObject 
   if (!spec) throw new KeyMismatchError(`Unsupported algorithm ${alg}`);
   if (spec.family === 'HS') {
     if (key instanceof KeyObject) throw new KeyMismatchError('HMAC needs a shared secret');
-    return Object.freeze({ alg, kid, key, spec, verifyInput: key });
+    return Object.freeze({ alg, kid, thumbprint: undefined, key, spec, verifyInput: key });
   }
   if (!(key instanceof KeyObject) || key.type !== 'public') throw new KeyMismatchError('A public key is required');
   checkKey(key, alg, spec);
@@ -62,7 +65,7 @@ export function prepareKey(alg: string, kid: string | undefined, key: KeyObject 
     // JWS carries ECDSA signatures as raw r||s (RFC 7518 §3.4), not DER.
     verifyInput = { key, dsaEncoding: 'ieee-p1363' };
   }
-  return Object.freeze({ alg, kid, key, spec, verifyInput });
+  return Object.freeze({ alg, kid, thumbprint: keyObjectThumbprint(key), key, spec, verifyInput });
 }
 
 /** The default `SignatureVerifier`: `node:crypto`'s one-shot `verify`, and a constant-time HMAC compare. */

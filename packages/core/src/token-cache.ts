@@ -44,7 +44,8 @@ interface Entry {
   readonly text: string;
   readonly token: AccessToken;
   readonly keys: KeyFreshness;
-  readonly kid: string | undefined;
+  /** The RFC 7638 thumbprint of the key that verified the token (not its `kid`, which may be reused). */
+  readonly thumbprint: string | undefined;
   /** Seconds. */
   readonly exp: number;
   readonly nbf: number;
@@ -131,7 +132,7 @@ export class TokenCache {
   }
 
   /** Remember a token that passed every check (on its second success, unless `admitAfter` is 1). */
-  set(accessToken: AccessToken, kid: string | undefined, keys: KeyFreshness): void {
+  set(accessToken: AccessToken, thumbprint: string | undefined, keys: KeyFreshness): void {
     const { claims, token } = accessToken;
     // The decoded claims take about what their encoded text does, with V8 object overhead on top.
     const size = token.length * 4 + ENTRY_OVERHEAD;
@@ -142,7 +143,7 @@ export class TokenCache {
       text: token,
       token: accessToken,
       keys,
-      kid,
+      thumbprint,
       exp: claims.exp as number,
       nbf: typeof claims.nbf === 'number' ? claims.nbf : Number.NEGATIVE_INFINITY,
       iat: typeof claims.iat === 'number' ? claims.iat : undefined,
@@ -150,10 +151,13 @@ export class TokenCache {
     });
   }
 
-  /** Drop the entries of `issuer` signed by keys no longer published. */
-  dropRemovedKeys(issuer: string, kids: ReadonlySet<string>): void {
+  /**
+   * Drop the entries of `issuer` verified with a key no longer published, compared by key material
+   * (thumbprint): a key replaced under the same `kid` is withdrawn too.
+   */
+  dropRemovedKeys(issuer: string, thumbprints: ReadonlySet<string>): void {
     for (const [key, entry] of this.#entries.entries()) {
-      if (entry.token.issuer === issuer && (entry.kid === undefined || !kids.has(entry.kid))) this.#entries.delete(key);
+      if (entry.token.issuer === issuer && (entry.thumbprint === undefined || !thumbprints.has(entry.thumbprint))) this.#entries.delete(key);
     }
   }
 

@@ -93,7 +93,7 @@ export function createVerifier(input: VerifierOptions): Verifier {
     fetch: options.fetch,
     clock: options.clock,
     jwksUri: options.jwksUri,
-    onKeySetChange: cache && ((issuer, kids) => cache.dropRemovedKeys(issuer, kids)),
+    onKeySetChange: cache && ((issuer, thumbprints) => cache.dropRemovedKeys(issuer, thumbprints)),
   });
   const reported = new WeakSet<TokenGateError>();
   /**
@@ -179,7 +179,7 @@ export function createVerifier(input: VerifierOptions): Verifier {
     const accessToken = createAccessToken({ token, format: 'jwt', claims: payload, header, issuer, scopeClaims: options.scopeClaims, classify: options.classify });
     // Before caching: a bound token is never answered from the cache either.
     refuseBoundToken(accessToken, options.dangerouslyAcceptBoundTokensAsBearer);
-    cache?.set(accessToken, header.kid, keys);
+    cache?.set(accessToken, key.thumbprint, keys);
     return accessToken;
   }
 

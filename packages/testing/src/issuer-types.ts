@@ -48,6 +48,11 @@ export interface TestIssuerOptions {
 export interface RotateKeysOptions {
   /** Keep the previous keys in the JWKS; default `true`. */
   keepPrevious?: boolean;
+  /**
+   * Publish the new key under this kid instead of its thumbprint. Reusing the current kid
+   * replaces that key (as issuers with static key names or KMS aliases do when they re-key).
+   */
+  kid?: string;
 }
 
 /**
@@ -164,7 +169,8 @@ export interface TestIssuer {
   mintUnsignedToken(claims: JsonObject, header?: JsonObject): string;
 
   /**
-   * Generates a new current key with a new kid. Previous keys stay published unless `keepPrevious` is `false`.
+   * Generates a new current key with a new kid (or `kid`). Previous keys stay published unless
+   * `keepPrevious` is `false`; one under the same kid is withdrawn.
    *
    * @example
    * ```ts

@@ -105,7 +105,7 @@ class LocalTestIssuer implements TestIssuer {
   }
 
   async rotateKeys(options: RotateKeysOptions = {}): Promise<void> {
-    await this.#keys.rotate(options.keepPrevious ?? true);
+    await this.#keys.rotate(options.keepPrevious ?? true, options.kid);
   }
 
   publishedKids(): string[] {

@@ -88,8 +88,8 @@ export class KeyRing {
   }
 
   /**
-   * Makes a new key current. With `keepPrevious` the old keys stay published (newest first);
-   * without it only the new key is published.
+   * Makes a new key current, under a new kid or under `kid` (which withdraws the key that had it).
+   * With `keepPrevious` the old keys stay published (newest first); without it only the new key is.
    *
    * @example
    * ```ts
@@ -97,9 +97,12 @@ export class KeyRing {
    * ring.publishedKids(); // [ring.current.kid]
    * ```
    */
-  async rotate(keepPrevious: boolean): Promise<void> {
-    const next = await generateSigningKey(this.algorithm);
-    this.#previous = keepPrevious ? [this.#current, ...this.#previous] : [];
+  async rotate(keepPrevious: boolean, kid?: string): Promise<void> {
+    const generated = await generateSigningKey(this.algorithm);
+    // Re-keying under a kid already in use (static key names, KMS aliases) withdraws the key it had.
+    const next = kid === undefined ? generated : { ...generated, kid, publicJwk: { ...generated.publicJwk, kid } };
+    const kept = keepPrevious ? [this.#current, ...this.#previous] : [];
+    this.#previous = kept.filter((key) => key.kid !== next.kid);
     this.#current = next;
   }
 

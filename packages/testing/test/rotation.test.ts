@@ -9,6 +9,25 @@ async function servedKids(jwksUri: string): Promise<unknown[]> {
 }
 
 describe('rotateKeys', () => {
+  it('re-keys under the same kid: the old key is withdrawn, tokens it signed no longer verify', async () => {
+    const issuer = await createTestIssuer();
+    try {
+      const kid = issuer.currentKid;
+      const oldJwk = issuer.currentPublicJwk();
+      const oldToken = await issuer.mintUserToken();
+      await issuer.rotateKeys({ kid });
+      expect(issuer.currentKid).toBe(kid);
+      expect(issuer.publishedKids()).toEqual([kid]);
+      expect(issuer.currentPublicJwk().n).not.toBe(oldJwk.n);
+      const newToken = await issuer.mintUserToken();
+      expect(decodeProtectedHeader(newToken).kid).toBe(kid);
+      expect((await verifyWithIssuer(issuer, newToken)).protectedHeader.kid).toBe(kid);
+      await rejection(verifyWithIssuer(issuer, oldToken));
+    } finally {
+      await issuer.close();
+    }
+  });
+
   it('keeps the previous key published by default', async () => {
     const issuer = await createTestIssuer({ algorithm: 'ES256' });
     try {
