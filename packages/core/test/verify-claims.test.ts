@@ -122,8 +122,15 @@ describe('claim types', () => {
     ['client_id', ['a']],
     ['scope', 5],
     ['permissions', 'read:all'],
+    ['azp', 7],
+    ['azp', ['app']],
+    ['azp', { id: 'app' }],
+    ['azp', null],
+    ['jti', 42],
+    ['jti', ['j1']],
+    ['jti', { id: 'j1' }],
   ] as const) {
-    it(`refuses ${claim} of the wrong type`, async () => {
+    it(`refuses ${claim} of the wrong type (${JSON.stringify(value)})`, async () => {
       expect((await failure(issuer.mintUserToken({ claims: { [claim]: value } }))).description).toContain(`"${claim}"`);
     });
   }

@@ -174,6 +174,21 @@ describe('key-carrying headers are never used to find a key', () => {
   });
 });
 
+describe('b64 header (RFC 7797)', () => {
+  // A payload that is not base64url-encoded changes what the signature covers; access tokens never use it.
+  for (const header of [{ b64: false, crit: ['b64'] }, { b64: false }, { b64: 'false' }, { b64: 0 }]) {
+    it(`refuses ${JSON.stringify(header)} even when the server understands b64`, async () => {
+      const lenient = createVerifier({ issuer: issuer.issuer, audience: issuer.audience, criticalHeaders: ['b64'] });
+      const error = await rejection(lenient.verify(await issuer.mintUserToken({ header })));
+      expect(error.description).toBe('Unencoded payloads (b64) are not accepted');
+    });
+  }
+
+  it('accepts b64: true (the default encoding, said out loud)', async () => {
+    expect((await verifier.verify(await issuer.mintUserToken({ header: { b64: true } }))).type).toBe('user');
+  });
+});
+
 describe('kid header', () => {
   it('refuses a non-string kid', async () => {
     const error = await rejection(verifier.verify(await issuer.mintUserToken({ header: { kid: 42 } })));

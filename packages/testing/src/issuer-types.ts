@@ -169,6 +169,18 @@ export interface TestIssuer {
   mintUnsignedToken(claims: JsonObject, header?: JsonObject): string;
 
   /**
+   * Signs exactly `payloadText` (JSON with duplicate members, say) with this issuer's current,
+   * published key; header `{ alg, kid: currentKid, typ: 'at+jwt', ...header }`. The signature
+   * verifies, so only what the text says decides.
+   *
+   * @example
+   * ```ts
+   * const token = await issuer.signPayloadText(`{"iss":"${issuer.issuer}","aud":"x","aud":"${issuer.audience}","exp":9999999999}`);
+   * ```
+   */
+  signPayloadText(payloadText: string, header?: JsonObject): Promise<string>;
+
+  /**
    * Generates a new current key with a new kid (or `kid`). Previous keys stay published unless
    * `keepPrevious` is `false`; one under the same kid is withdrawn.
    *

@@ -11,7 +11,7 @@ import { createForeignKey } from './foreign-key.js';
 import type { IntrospectionClient } from './introspection.js';
 import { IntrospectionService } from './introspection.js';
 import type { JsonObject } from './jws.js';
-import { mintUnsignedToken, signCompact } from './jws.js';
+import { mintUnsignedToken, signCompact, signCompactText } from './jws.js';
 import type { PublicJwk } from './keys.js';
 import { KeyRing } from './keys.js';
 import { oauthMetadataPath, openidConfigurationPath } from './metadata.js';
@@ -102,6 +102,11 @@ class LocalTestIssuer implements TestIssuer {
 
   mintUnsignedToken(claims: JsonObject, header: JsonObject = {}): string {
     return mintUnsignedToken(claims, header);
+  }
+
+  signPayloadText(payloadText: string, header: JsonObject = {}): Promise<string> {
+    const key = this.#keys.current;
+    return signCompactText(key.privateKey, key.algorithm, { alg: key.algorithm, kid: key.kid, typ: 'at+jwt', ...header }, payloadText);
   }
 
   async rotateKeys(options: RotateKeysOptions = {}): Promise<void> {

@@ -44,7 +44,25 @@ export async function signCompact(
   header: JsonObject,
   payload: JsonObject,
 ): Promise<string> {
-  const signingInput = `${base64UrlJson(header)}.${base64UrlJson(payload)}`;
+  return signCompactText(privateKey, algorithm, header, JSON.stringify(payload));
+}
+
+/**
+ * `signCompact` with the payload given as text, signed exactly as written: JSON with duplicate
+ * members, odd spacing or no JSON at all can be produced on purpose.
+ *
+ * @example
+ * ```ts
+ * const token = await signCompactText(privateKey, 'RS256', { alg: 'RS256' }, '{"aud":"a","aud":"b"}');
+ * ```
+ */
+export async function signCompactText(
+  privateKey: webcrypto.CryptoKey,
+  algorithm: SigningAlgorithm,
+  header: JsonObject,
+  payloadText: string,
+): Promise<string> {
+  const signingInput = `${base64UrlJson(header)}.${Buffer.from(payloadText, 'utf8').toString('base64url')}`;
   const signature = await webcrypto.subtle.sign(
     webCryptoSignParams(algorithm),
     privateKey,

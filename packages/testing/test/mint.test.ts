@@ -176,3 +176,13 @@ describe('header options', () => {
     expect((await rejection(verifyWithIssuer(issuer, token))).code).toBe('ERR_JWKS_NO_MATCHING_KEY');
   });
 });
+
+describe('signPayloadText', () => {
+  it('signs the text exactly as written with the published key', async () => {
+    const text = `{"iss":"${issuer.issuer}","aud":"x","aud":"${issuer.audience}","exp":${now() + 60}}`;
+    const token = await issuer.signPayloadText(text, { typ: 'JWT' });
+    expect(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).toBe(text);
+    expect(decodeProtectedHeader(token)).toEqual({ alg: issuer.algorithm, kid: issuer.currentKid, typ: 'JWT' });
+    expect((await verifyWithIssuer(issuer, token)).payload.aud).toBe(issuer.audience);
+  });
+});
