@@ -57,7 +57,7 @@ describe('opaque access tokens through oidc-provider introspection', () => {
     expect([...token.scopes].sort()).toEqual(['openid', 'read:font:data']);
   });
 
-  it('refuses a refresh token presented as an access token, with requireAudience', async () => {
+  it('refuses a refresh token presented as an access token, by default', async () => {
     const offline = await authorizationCode(provider, { login: 'bob', scope: 'openid offline_access read:font:data', resource: OPAQUE_AUDIENCE });
     const refreshToken = offline.tokens.refresh_token ?? '';
     expect(refreshToken).not.toBe('');
@@ -65,11 +65,17 @@ describe('opaque access tokens through oidc-provider introspection', () => {
     const answer = (await introspect(provider, refreshToken)).body;
     expect(answer).toMatchObject({ active: true, sub: 'bob' });
     expect(answer).not.toHaveProperty('aud');
-    const strict = opaqueVerifier({ cacheMaxAge: 0, requireAudience: true });
-    await expect(strict.verify(offline.tokens.access_token)).resolves.toMatchObject({ type: 'user', subject: 'bob' });
-    const error = await failure(strict.verify(refreshToken));
+    expect(answer).not.toHaveProperty('token_type');
+    // Its access tokens do show what they are.
+    expect((await introspect(provider, offline.tokens.access_token)).body).toMatchObject({ active: true, token_type: 'Bearer' });
+    const verifier = opaqueVerifier({ cacheMaxAge: 0 });
+    await expect(verifier.verify(offline.tokens.access_token)).resolves.toMatchObject({ type: 'user', subject: 'bob' });
+    const error = await failure(verifier.verify(refreshToken));
     expect(error).toBeInstanceOf(TokenGateError);
-    expect((error as TokenGateError).description).toBe('The token names no audience; this API requires one');
+    expect((error as TokenGateError).description).toMatch(/^The introspection answer does not show an access token for this API/);
+    // requireAudience refuses it too, for its own reason.
+    const strict = opaqueVerifier({ cacheMaxAge: 0, requireAudience: true });
+    expect(((await failure(strict.verify(refreshToken))) as TokenGateError).description).toBe('The token names no audience; this API requires one');
   });
 
   it('refuses an opaque token for another resource, and the JWT API refuses opaque tokens', async () => {

@@ -3,10 +3,10 @@
  * introspection) or the server's own `resolveToken`, the checks an active answer must pass,
  * and its mapping to the same `AccessToken` a JWT gives.
  *
- * Failures of the source (down, slow, an error status, an answer that is not an introspection
- * response, a throwing `resolveToken`) are 503 `temporarily_unavailable`, never 401: the token
- * may well be valid. Only an answer saying the token is not active, or claims this API does not
- * accept, make a 401.
+ * Failures of the source (down, slow, a 5xx or 429, an answer that is not an introspection
+ * response, a throwing `resolveToken`, our own credentials refused) are 503
+ * `temporarily_unavailable`, never 401: the token may well be valid. Only an answer saying the
+ * token is not active, a 4xx about the token, or claims this API does not accept, make a 401.
  */
 import { Buffer } from 'node:buffer';
 import { createAccessToken, NO_HEADER, withToken } from './access-token.js';
@@ -27,10 +27,14 @@ export class IntrospectionConfigurationError extends Error {
   override readonly name = 'IntrospectionConfigurationError';
 }
 
-/** What the source said: the claims of an active token, or `null`. `size` estimates the claims' bytes. */
+/**
+ * What the source said: the claims of an active token, or `null` (with the reason when the server
+ * refused the token outright). `size` estimates the claims' bytes.
+ */
 interface Answer {
   readonly claims: Claims | null;
   readonly size: number;
+  readonly refusal?: string;
 }
 
 type ClaimsSource = (token: string) => Promise<Answer>;
@@ -43,6 +47,10 @@ export interface OpaqueVerifier {
 }
 
 const INACTIVE: Answer = Object.freeze({ claims: null, size: 0 });
+/** A 4xx about the token itself (RFC 7662 §2.3, RFC 6749 §5.2): the token is not good, the server is fine. */
+const REFUSED_BY_SERVER: Answer = Object.freeze({ claims: null, size: 0, refusal: 'The authorization server refused the token' });
+/** 4xx statuses that speak of the request's token rather than of our client or the endpoint. */
+const TOKEN_REFUSALS: ReadonlySet<number> = new Set([400, 413, 414, 422]);
 const NOT_ACTIVE = 'The access token is not active';
 const UNAVAILABLE = 'The authorization server cannot check the access token right now';
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
@@ -110,10 +118,13 @@ function requestBody(token: string, settings: ResolvedIntrospection): string {
   return form.toString();
 }
 
-function retryAfter(response: Response): number | undefined {
-  const value = response.headers.get('retry-after');
-  if (value === null || !/^\d+$/.test(value.trim())) return undefined;
-  return Math.min(MAX_RETRY_AFTER, Math.max(1, Number(value)));
+/** `Retry-After` as delta-seconds or an HTTP-date (RFC 9110 §10.2.3), bounded to 1 s – 1 h. */
+function retryAfter(response: Response, now: number): number | undefined {
+  const value = response.headers.get('retry-after')?.trim();
+  if (value === undefined || value === '') return undefined;
+  const seconds = /^\d+$/.test(value) ? Number(value) : Math.ceil((Date.parse(value) - now) / 1000);
+  if (!Number.isFinite(seconds)) return undefined;
+  return Math.min(MAX_RETRY_AFTER, Math.max(1, seconds));
 }
 
 function clientAuthenticationFailed(status: number): TokenGateError {
@@ -128,8 +139,13 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Turn the endpoint's response into an answer, or throw the 503 it calls for. */
-async function readAnswer(response: Response): Promise<Answer> {
+/**
+ * Turn the endpoint's response into an answer, or throw the 503 it calls for. A 4xx about the
+ * token (`unsupported_token_type`, `invalid_request`, `invalid_token`, …) is the server's verdict
+ * on the token: 401, not an outage. 401/403 and `invalid_client` mean our credentials are wrong,
+ * other 4xx a wrong endpoint: both 503 with a configuration error for `onError`. `now` in ms.
+ */
+async function readAnswer(response: Response, now: number): Promise<Answer> {
   const text = await response.text();
   const { status } = response;
   if (status === 401 || status === 403) throw clientAuthenticationFailed(status);
@@ -137,7 +153,10 @@ async function readAnswer(response: Response): Promise<Answer> {
     // RFC 6749 §5.2 lets a server refuse form-posted credentials with 400 invalid_client.
     const body = parseJson(text);
     if (status === 400 && isObject(body) && body.error === 'invalid_client') throw clientAuthenticationFailed(status);
-    throw unavailable(new IssuerResponseError(`The introspection endpoint answered ${status}`), retryAfter(response));
+    if (TOKEN_REFUSALS.has(status)) return REFUSED_BY_SERVER;
+    const cause = new IssuerResponseError(`The introspection endpoint answered ${status}`);
+    if (status >= 400 && status < 500 && status !== 408 && status !== 429) throw unavailable(new IntrospectionConfigurationError(`${cause.message}: check introspection.endpoint`));
+    throw unavailable(cause, retryAfter(response, now));
   }
   const body = parseJson(text);
   if (!isObject(body)) throw unavailable(new IssuerResponseError('The introspection response is not a JSON object'));
@@ -175,7 +194,7 @@ function introspectionSource(settings: ResolvedIntrospection, options: ResolvedO
     const url = endpoint ?? (await discoverEndpoint());
     try {
       const response = await post(url, { method: 'POST', headers, body: requestBody(token, settings), signal: AbortSignal.timeout(settings.timeoutDuration) });
-      return await readAnswer(response);
+      return await readAnswer(response, options.clock());
     } catch (error) {
       throw error instanceof TokenGateError ? error : unavailable(error);
     }
@@ -220,29 +239,57 @@ interface AnswerPolicy {
   readonly maxTokenAge: number | undefined;
   /** Refuse answers without `aud` (`introspection.requireAudience`). */
   readonly requireAudience: boolean;
+  /** Refuse answers that do not show an access token (off with `introspection.dangerouslyAcceptUntypedAnswers`). */
+  readonly requireAccessTokenEvidence: boolean;
 }
 
+const UNTYPED =
+  'The introspection answer does not show an access token for this API (no token_type, token_use or aud); see introspection.dangerouslyAcceptUntypedAnswers';
+const REFRESH_TOKEN_URN = 'urn:ietf:params:oauth:token-type:refresh_token';
+const REFRESH = 'The token is a refresh token, not an access token';
+const ID_TOKEN = 'The token is an ID token, not an access token';
+
 /**
- * The markers by which servers say an introspected token is a refresh token: RFC 7662's
- * `token_type`, `token_use` (Ory Hydra, Cognito) and `typ` (Keycloak). Compared case-insensitively.
+ * The markers by which servers say an introspected token is not an access token: RFC 7662's
+ * `token_type` (RFC 8693 URNs included), `token_use` (Ory Hydra, Cognito) and `typ` (Keycloak:
+ * `Refresh`, `Offline` for offline refresh tokens, `ID`). Compared case-insensitively.
  */
-const REFRESH_MARKERS: readonly (readonly [claim: string, values: ReadonlySet<string>])[] = [
-  ['token_type', new Set(['refresh_token', 'refresh'])],
-  ['token_use', new Set(['refresh_token', 'refresh'])],
-  ['typ', new Set(['refresh', 'refresh_token'])],
+const OTHER_TOKEN_MARKERS: readonly (readonly [claim: string, values: ReadonlyMap<string, string>])[] = [
+  ['token_type', new Map([['refresh_token', REFRESH], ['refresh', REFRESH], [REFRESH_TOKEN_URN, REFRESH], ['urn:ietf:params:oauth:token-type:id_token', ID_TOKEN]])],
+  ['token_use', new Map([['refresh_token', REFRESH], ['refresh', REFRESH], [REFRESH_TOKEN_URN, REFRESH], ['id', ID_TOKEN], ['id_token', ID_TOKEN]])],
+  ['typ', new Map([['refresh', REFRESH], ['refresh_token', REFRESH], ['offline', REFRESH], [REFRESH_TOKEN_URN, REFRESH], ['id', ID_TOKEN]])],
 ];
 
 /**
- * A server that ignores `token_type_hint` answers `active: true` for a refresh token too; a
- * refresh token is not an access token, so such an answer is refused.
+ * Positive evidence that an answer describes an access token: `token_type` naming an access-token
+ * type (RFC 7662 §2.2 with RFC 6750, RFC 9449, RFC 8693's `N_A`), `token_use` `access_token`
+ * (Ory Hydra), Keycloak's `typ: Bearer`. An `aud` naming this API counts too (checked apart).
  */
-function checkNotRefreshToken(claims: Claims): void {
-  for (const [claim, values] of REFRESH_MARKERS) {
-    const value = readClaim(claims, claim);
-    if (typeof value === 'string' && values.has(value.toLowerCase())) {
-      throw new TokenGateError('invalid_token', 'The token is a refresh token, not an access token');
-    }
+const ACCESS_TOKEN_MARKERS: readonly (readonly [claim: string, values: ReadonlySet<string>])[] = [
+  ['token_type', new Set(['bearer', 'dpop', 'n_a'])],
+  ['token_use', new Set(['access_token', 'access'])],
+  ['typ', new Set(['bearer'])],
+];
+
+function marker(claims: Claims, claim: string): string | undefined {
+  const value = readClaim(claims, claim);
+  return typeof value === 'string' ? value.toLowerCase() : undefined;
+}
+
+/**
+ * A server that ignores `token_type_hint` answers `active: true` for a refresh token (or an ID
+ * token) too; that is not an access token, so such an answer is refused.
+ */
+function checkNotOtherToken(claims: Claims): void {
+  for (const [claim, values] of OTHER_TOKEN_MARKERS) {
+    const value = marker(claims, claim);
+    const refusal = value === undefined ? undefined : values.get(value);
+    if (refusal !== undefined) throw new TokenGateError('invalid_token', refusal);
   }
+}
+
+function showsAccessToken(claims: Claims): boolean {
+  return ACCESS_TOKEN_MARKERS.some(([claim, values]) => values.has(marker(claims, claim) ?? ''));
 }
 
 /**
@@ -251,12 +298,15 @@ function checkNotRefreshToken(claims: Claims): void {
  * present, honour `clockTolerance`; an answer marking a refresh token is refused. `now` in seconds.
  */
 function checkAnswer(claims: Claims, policy: AnswerPolicy, now: number): string {
-  checkNotRefreshToken(claims);
+  checkNotOtherToken(claims);
   const single = policy.issuers.length === 1 ? policy.issuers[0] : undefined;
   const issuer = readClaim(claims, 'iss') === undefined && single !== undefined ? single : acceptedIssuer(claims, policy.issuers);
   const aud = readClaim(claims, 'aud');
   if (aud !== undefined) checkAudience(aud, policy.audiences);
   else if (policy.requireAudience) throw new TokenGateError('invalid_token', 'The token names no audience; this API requires one');
+  // Some servers (oidc-provider among them) answer `active: true` for refresh tokens with neither
+  // `token_type` nor `aud`: without evidence the answer is about an access token for us, refuse it.
+  else if (policy.requireAccessTokenEvidence && !showsAccessToken(claims)) throw new TokenGateError('invalid_token', UNTYPED);
   // An active answer vouches for the token; `exp` is checked only when the server sends it.
   checkTimes(claims, policy, now, false);
   checkStringClaim(claims, 'sub');
@@ -300,6 +350,8 @@ export function createOpaqueVerifier(options: ResolvedOptions, store: KeyStore):
     clockTolerance: options.clockTolerance,
     maxTokenAge: options.maxTokenAge,
     requireAudience: introspection?.requireAudience === true,
+    // Only introspection answers: `resolveToken` is the application's own source and says what it means.
+    requireAccessTokenEvidence: introspection !== undefined && !introspection.dangerouslyAcceptUntypedAnswers,
   };
 
   function accept(claims: Claims): AcceptedToken {
@@ -309,8 +361,8 @@ export function createOpaqueVerifier(options: ResolvedOptions, store: KeyStore):
   }
 
   async function load(token: string): Promise<{ outcome: OpaqueOutcome; size: number }> {
-    const { claims, size } = await source(token);
-    if (claims === null) return { outcome: { refused: NOT_ACTIVE }, size: 0 };
+    const { claims, size, refusal } = await source(token);
+    if (claims === null) return { outcome: { refused: refusal ?? NOT_ACTIVE }, size: 0 };
     try {
       return { outcome: { accepted: accept(claims) }, size };
     } catch (error) {

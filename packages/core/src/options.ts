@@ -60,6 +60,15 @@ export interface IntrospectionOptions {
    * them apart.
    */
   readonly requireAudience?: boolean;
+  /**
+   * Accept active answers that show no sign of describing an access token: no `token_type`
+   * (`Bearer`, `DPoP`, `N_A`), no `token_use: access_token`, no Keycloak `typ: Bearer` and no `aud`
+   * naming this API. Default false: such an answer is refused (401), because some servers answer
+   * `active: true` for refresh tokens that way (oidc-provider does, with neither `token_type` nor
+   * `aud`). Turn it on only for a server whose answers never carry any of these and that never
+   * answers for refresh tokens; refresh-token markers are refused either way.
+   */
+  readonly dangerouslyAcceptUntypedAnswers?: boolean;
 }
 
 /**
@@ -156,6 +165,7 @@ export interface ResolvedIntrospection {
   readonly inactiveCacheAge: number;
   readonly maxEntries: number;
   readonly requireAudience: boolean;
+  readonly dangerouslyAcceptUntypedAnswers: boolean;
 }
 
 /** Options after validation and defaults. */
@@ -306,6 +316,7 @@ function resolveIntrospection(options: VerifierOptions, issuers: readonly string
     inactiveCacheAge: nonNegative(input.inactiveCacheAge, 'introspection.inactiveCacheAge', 5),
     maxEntries: Math.floor(nonNegative(input.maxEntries, 'introspection.maxEntries', 10_000)),
     requireAudience: optionalBoolean(input.requireAudience, 'introspection.requireAudience'),
+    dangerouslyAcceptUntypedAnswers: optionalBoolean(input.dangerouslyAcceptUntypedAnswers, 'introspection.dangerouslyAcceptUntypedAnswers'),
   });
 }
 

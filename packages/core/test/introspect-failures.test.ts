@@ -45,7 +45,7 @@ describe('an endpoint that cannot answer is a 503 with Retry-After, never a 401'
   });
 
   it('500 and other unexpected statuses', async () => {
-    for (const status of [500, 502, 404, 302, 204]) {
+    for (const status of [500, 502, 503, 302, 204, 408]) {
       issuer.faults.status = status;
       expect(causeOf(await unavailable(make(issuer).verify(await issuer.mintOpaqueToken()))).message).toBe(
         `The introspection endpoint answered ${status}`,
@@ -147,8 +147,15 @@ describe('wrong client credentials are a configuration error: 503 and onError, n
     const fetch: FetchLike = async () => Response.json({ error: 'invalid_client' }, { status: 400 });
     const error = await unavailable(make(issuer, { fetch }, { authMethod: 'client_secret_post' }).verify('t'));
     expect(causeOf(error).message).toBe('introspection client authentication failed (400): check introspection.clientId/clientSecret');
-    const other: FetchLike = async () => Response.json({ error: 'invalid_request' }, { status: 400 });
-    expect(causeOf(await unavailable(make(issuer, { fetch: other }).verify('t')))).not.toBeInstanceOf(IntrospectionConfigurationError);
+  });
+
+  it('another 4xx that is not about the token (a wrong endpoint) is 503 with a configuration error', async () => {
+    for (const status of [404, 405, 415]) {
+      const fetch: FetchLike = async () => new Response('no', { status });
+      const cause = causeOf(await unavailable(make(issuer, { fetch }).verify('t')));
+      expect(cause).toBeInstanceOf(IntrospectionConfigurationError);
+      expect(cause.message).toBe(`The introspection endpoint answered ${status}: check introspection.endpoint`);
+    }
   });
 
   it('is not cached: fixing nothing keeps failing, with one report per request', async () => {
@@ -315,5 +322,48 @@ describe('the 503 never says the token is bad', () => {
     const error = await unavailable(make(issuer).verify(await issuer.mintOpaqueToken()));
     expect(error.toProblem()).toMatchObject({ status: 503, error: 'temporarily_unavailable', title: 'Authorization temporarily unavailable' });
     expect(error).toBeInstanceOf(TokenGateError);
+  });
+});
+
+describe('the authorization server refusing the token is not an outage', () => {
+  const REFUSALS = [
+    [400, '{"error":"unsupported_token_type"}'],
+    [400, '{"error":"invalid_request"}'],
+    [400, '{"error":"invalid_token"}'],
+    [400, 'not json'],
+    [413, '{"error":"invalid_request"}'],
+    [422, '{}'],
+  ] as const;
+  for (const [status, body] of REFUSALS) {
+    it(`${status} ${body} is 401 invalid_token, not 503`, async () => {
+      Object.assign(issuer.faults, { status, statusBody: body });
+      const { verifier, reports } = recorded();
+      const error = await verifier.verify(await issuer.mintOpaqueToken()).then(
+        () => undefined,
+        (reason: unknown) => reason as TokenGateError,
+      );
+      expect([error?.code, error?.status, error?.description]).toEqual(['invalid_token', 401, 'The authorization server refused the token']);
+      expect(reports).toHaveLength(1);
+    });
+  }
+
+  it('401/403 from the endpoint stay 503: our own credentials are wrong', async () => {
+    for (const status of [401, 403]) {
+      issuer.faults.status = status;
+      expect(causeOf(await unavailable(make(issuer).verify(await issuer.mintOpaqueToken())))).toBeInstanceOf(IntrospectionConfigurationError);
+    }
+  });
+
+  it('429 is 503 with the server Retry-After, as delta-seconds or an HTTP-date', async () => {
+    Object.assign(issuer.faults, { status: 429, retryAfter: '42' });
+    expect((await unavailable(make(issuer).verify(await issuer.mintOpaqueToken()))).headers()['Retry-After']).toBe('42');
+    issuer.faults.retryAfter = new Date(Date.now() + 90_000).toUTCString();
+    const fromDate = Number((await unavailable(make(issuer).verify(await issuer.mintOpaqueToken()))).headers()['Retry-After']);
+    expect(fromDate).toBeGreaterThanOrEqual(88);
+    expect(fromDate).toBeLessThanOrEqual(91);
+    issuer.faults.retryAfter = 'soon';
+    expect((await unavailable(make(issuer).verify(await issuer.mintOpaqueToken()))).headers()['Retry-After']).toBe('5');
+    issuer.faults.retryAfter = '999999';
+    expect((await unavailable(make(issuer).verify(await issuer.mintOpaqueToken()))).headers()['Retry-After']).toBe('3600');
   });
 });

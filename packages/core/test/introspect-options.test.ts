@@ -61,6 +61,7 @@ describe('bad introspection options fail at construction, naming the option', ()
       inactiveCacheAge: 5,
       maxEntries: 10000,
       requireAudience: false,
+      dangerouslyAcceptUntypedAnswers: false,
     });
     expect(Object.isFrozen(options.introspection)).toBe(true);
     expect(createVerifier(base).options.introspection).toBeUndefined();

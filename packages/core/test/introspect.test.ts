@@ -129,9 +129,58 @@ describe('refusals are 401 invalid_token', () => {
     ['token_use', 'refresh'],
     ['typ', 'Refresh'],
     ['typ', 'refresh_token'],
+    ['token_type', 'urn:ietf:params:oauth:token-type:refresh_token'],
+    ['token_use', 'urn:ietf:params:oauth:token-type:refresh_token'],
+    ['typ', 'Offline'],
   ])('an answer marking a refresh token (%s: %s)', async (claim, value) => {
+    // Even with an aud naming this API: the marker decides.
     const token = await issuer.mintOpaqueToken({ claims: { [claim]: value } });
     expect(await refusal(make(issuer).verify(token))).toBe('The token is a refresh token, not an access token');
+  });
+
+  it.each([
+    ['typ', 'ID'],
+    ['token_use', 'id'],
+    ['token_type', 'urn:ietf:params:oauth:token-type:id_token'],
+  ])('an answer marking an ID token (%s: %s)', async (claim, value) => {
+    const token = await issuer.mintOpaqueToken({ claims: { [claim]: value } });
+    expect(await refusal(make(issuer).verify(token))).toBe('The token is an ID token, not an access token');
+  });
+
+  const UNTYPED = 'The introspection answer does not show an access token for this API (no token_type, token_use or aud); see introspection.dangerouslyAcceptUntypedAnswers';
+
+  it('an answer with no token_type, token_use, typ or aud: refused by default, accepted with dangerouslyAcceptUntypedAnswers', async () => {
+    const token = await issuer.mintOpaqueToken({ audience: null, claims: { token_type: undefined } });
+    expect(await refusal(make(issuer).verify(token))).toBe(UNTYPED);
+    await expect(make(issuer, {}, { dangerouslyAcceptUntypedAnswers: true }).verify(token)).resolves.toMatchObject({ format: 'opaque' });
+  });
+
+  it('an untyped answer with a refresh marker stays refused with dangerouslyAcceptUntypedAnswers', async () => {
+    const token = await issuer.mintOpaqueToken({ audience: null, claims: { token_type: undefined, typ: 'Refresh' } });
+    expect(await refusal(make(issuer, {}, { dangerouslyAcceptUntypedAnswers: true }).verify(token))).toBe('The token is a refresh token, not an access token');
+  });
+
+  it.each([
+    [{ token_type: 'Bearer' }],
+    [{ token_type: 'bearer' }],
+    [{ token_type: 'DPoP' }],
+    [{ token_type: 'N_A' }],
+    [{ token_type: undefined, token_use: 'access_token' }],
+    [{ token_type: undefined, typ: 'Bearer' }],
+  ])('positive evidence of an access token without aud: %j', async (claims) => {
+    const token = await issuer.mintOpaqueToken({ audience: null, claims });
+    await expect(make(issuer).verify(token)).resolves.toMatchObject({ format: 'opaque' });
+  });
+
+  it('an aud naming this API is evidence enough; one naming another API is refused', async () => {
+    await expect(make(issuer).verify(await issuer.mintOpaqueToken({ claims: { token_type: undefined } }))).resolves.toMatchObject({ format: 'opaque' });
+    const other = await issuer.mintOpaqueToken({ audience: 'https://other.example.com', claims: { token_type: undefined } });
+    expect(await refusal(make(issuer).verify(other))).toMatch(/aud/);
+  });
+
+  it("resolveToken answers are the application's own and need no evidence", async () => {
+    const verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience, resolveToken: async () => ({ sub: 'u', client_id: 'c' }) });
+    await expect(verifier.verify('opaque-1')).resolves.toMatchObject({ format: 'opaque', subject: 'u' });
   });
 
   it('an answer without aud when requireAudience is on', async () => {

@@ -16,6 +16,10 @@ export interface FaultSwitches {
   slowMs: number;
   /** Answer every JWKS, metadata and introspection request with this HTTP status (an integer 200–599); `null` = off. */
   status: number | null;
+  /** With `status`: the body to answer with (`application/json`) instead of `{"error":"injected_fault",…}`; `null` = off. */
+  statusBody: string | null;
+  /** With `status`: a `Retry-After` header to send (delta-seconds or an HTTP-date); `null` = none. */
+  retryAfter: string | null;
   /** Answer JWKS, metadata and introspection requests with `200` and a body that is not valid JSON. */
   garbage: boolean;
   /** Answer the JWKS request with exactly this body (`200`, `application/json`); `null` = off. */
@@ -43,6 +47,8 @@ export function createFaultSwitches(): FaultSwitches {
     down: false,
     slowMs: 0,
     status: null,
+    statusBody: null,
+    retryAfter: null,
     garbage: false,
     jwksBody: null,
     introspectionBody: null,
@@ -51,6 +57,8 @@ export function createFaultSwitches(): FaultSwitches {
       faults.down = false;
       faults.slowMs = 0;
       faults.status = null;
+      faults.statusBody = null;
+      faults.retryAfter = null;
       faults.garbage = false;
       faults.jwksBody = null;
       faults.introspectionBody = null;

@@ -66,7 +66,10 @@ function overrideResponse(route: Route | undefined, request: Pick<RouteRequest, 
   }
   if (!route.faultable) return undefined;
   if (faults.redirectLoop) return { status: 302, body: '', headers: { location: request.url.href } };
-  if (faults.status !== null) return jsonResponse(faults.status, { error: 'injected_fault', status: faults.status });
+  if (faults.status !== null) {
+    const headers = { 'content-type': 'application/json', ...(faults.retryAfter === null ? {} : { 'retry-after': faults.retryAfter }) };
+    return { status: faults.status, body: faults.statusBody ?? JSON.stringify({ error: 'injected_fault', status: faults.status }), headers };
+  }
   if (faults.garbage) return { status: 200, body: GARBAGE_BODY, headers: { 'content-type': 'application/json' } };
   return undefined;
 }

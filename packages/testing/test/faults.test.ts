@@ -133,12 +133,30 @@ describe('redirectLoop', () => {
   });
 });
 
+describe('statusBody and retryAfter', () => {
+  it('shape the answer of status', async () => {
+    Object.assign(issuer.faults, { status: 429, statusBody: '{"error":"slow_down"}', retryAfter: '7' });
+    const response = await fetch(issuer.jwksUri);
+    expect([response.status, response.headers.get('retry-after'), await response.text()]).toEqual([429, '7', '{"error":"slow_down"}']);
+  });
+});
+
 describe('reset', () => {
   it('turns every switch off', async () => {
-    Object.assign(issuer.faults, { down: true, slowMs: 50, status: 500, garbage: true, jwksBody: '{}', introspectionBody: '{}', redirectLoop: true });
+    Object.assign(issuer.faults, { down: true, slowMs: 50, status: 500, statusBody: '{}', retryAfter: '9', garbage: true, jwksBody: '{}', introspectionBody: '{}', redirectLoop: true });
     issuer.faults.reset();
     const { reset: _reset, ...switches } = issuer.faults;
-    expect(switches).toEqual({ down: false, slowMs: 0, status: null, garbage: false, jwksBody: null, introspectionBody: null, redirectLoop: false });
+    expect(switches).toEqual({
+      down: false,
+      slowMs: 0,
+      status: null,
+      statusBody: null,
+      retryAfter: null,
+      garbage: false,
+      jwksBody: null,
+      introspectionBody: null,
+      redirectLoop: false,
+    });
     expect((await getJson(issuer.jwksUri)).body).toEqual(issuer.jwks());
   });
 });
