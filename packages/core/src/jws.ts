@@ -2,6 +2,7 @@
  * Decoding a compact JWS (RFC 7515 §7.1) and the header rules applied before any key is looked up.
  */
 import { TokenGateError } from './errors.js';
+import { encryptedTokenError, looksLikeJwe } from './jwe.js';
 import type { Claims, ProtectedHeader } from './types.js';
 
 /** A compact JWS split and decoded, not yet verified. */
@@ -21,6 +22,21 @@ export interface HeaderPolicy {
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Whether a base64url segment (alphabet already checked) is the one canonical spelling of its
+ * bytes: no impossible length, and the unused low bits of its last character zero (RFC 4648
+ * §3.5). Decoders ignore those bits, so without this every signature has 4 or 16 spellings, each
+ * its own cache slot and a way around anything keyed on the token text.
+ */
+function isCanonicalBase64url(segment: string): boolean {
+  const rest = segment.length % 4;
+  if (rest === 0) return true;
+  if (rest === 1) return false;
+  const last = ALPHABET.indexOf(segment.charAt(segment.length - 1));
+  return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
+}
 // RFC 9068 §2.1 types; RFC 7515 §4.1.9 makes `typ` case-insensitive and lets `application/` be omitted.
 const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
 const LEGACY_TYPES = new Set(['jwt', 'application/jwt']);
@@ -65,11 +81,13 @@ export function decodeJws(token: string): DecodedJws {
   const second = first < 0 ? -1 : token.indexOf('.', first + 1);
   if (second < 0 || token.indexOf('.', second + 1) >= 0) {
     const segments = token.split('.', 6).length;
-    throw invalid(segments === 5 ? 'Encrypted tokens (JWE) are not accepted' : 'The token is not a JWT (expected three segments)');
+    throw segments === 5 && looksLikeJwe(token) ? encryptedTokenError() : invalid('The token is not a JWT (expected three segments)');
   }
   const signatureSegment = token.slice(second + 1);
   if (signatureSegment === '') throw invalid('The token is unsigned');
   if (!BASE64URL.test(signatureSegment)) throw invalid('The token signature is not base64url');
+  // Header and payload are signed as sent, so only the signature could be spelled another way.
+  if (!isCanonicalBase64url(signatureSegment)) throw invalid('The token signature is not canonical base64url');
   const header = decodeObject(token.slice(0, first), 'header') as unknown as ProtectedHeader;
   const payload = decodeObject(token.slice(first + 1, second), 'payload') as Claims;
   return {

@@ -30,6 +30,13 @@ async function outcome(token: string): Promise<TokenGateError> {
   return failure;
 }
 
+const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** The same bytes with the last character's unused low bits set: what a lenient decoder accepts. */
+function respell(segment: string): string {
+  const last = BASE64URL_ALPHABET.indexOf(segment.charAt(segment.length - 1));
+  return segment.slice(0, -1) + BASE64URL_ALPHABET.charAt(last | (segment.length % 4 === 2 ? 0x0f : 0x03));
+}
+
 describe('structurally hostile tokens', () => {
   const segment = (index: number) => (): string => good.split('.')[index] as string;
   const header = segment(0);
@@ -38,7 +45,11 @@ describe('structurally hostile tokens', () => {
   const cases: [string, () => string, RegExp][] = [
     ['two segments', () => `${header()}.${payload()}`, /three segments/],
     ['four segments', () => `${good}.${signature()}`, /three segments/],
-    ['five segments (JWE)', () => `${header()}.a.b.c.d`, /JWE/],
+    ['five segments (a JWE header with enc)', () => `${b64('{"alg":"RSA-OAEP-256","enc":"A256GCM"}')}.a.b.c.d`, /^Encrypted access tokens \(JWE\) are not supported$/],
+    ['five segments without enc', () => `${header()}.a.b.c.d`, /three segments/],
+    // RS256 signatures are 342 base64url characters: the last one has 4 unused bits, which must be 0.
+    ['a signature spelled with non-zero spare bits', () => `${header()}.${payload()}.${respell(signature())}`, /^The token signature is not canonical base64url$/],
+    ['a signature of impossible length', () => `${header()}.${payload()}.${signature()}AAA`, /not canonical base64url/],
     ['empty signature', () => `${header()}.${payload()}.`, /unsigned/],
     ['bad base64url in header', () => `${header()}*.${payload()}.${signature()}`, /header is not base64url/],
     ['bad base64url in payload', () => `${header()}.${payload()}!.${signature()}`, /payload is not base64url/],
@@ -60,6 +71,15 @@ describe('structurally hostile tokens', () => {
       expect(error.description).toMatch(description);
     });
   }
+});
+
+describe('one token, one spelling', () => {
+  it('the canonical spelling verifies, and its respelled twin (same signature bytes) is refused', async () => {
+    const [h, p, sig] = good.split('.') as [string, string, string];
+    expect(Buffer.from(respell(sig), 'base64url').equals(Buffer.from(sig, 'base64url'))).toBe(true);
+    await expect(verifier.verify(good)).resolves.toMatchObject({ token: good });
+    expect((await outcome(`${h}.${p}.${respell(sig)}`)).description).toBe('The token signature is not canonical base64url');
+  });
 });
 
 describe('duplicate JSON members', () => {

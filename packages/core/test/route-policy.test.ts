@@ -259,17 +259,18 @@ describe('path patterns', () => {
     const cost = (size: number) => {
       const target = path(size);
       const samples: number[] = [];
-      for (let round = 0; round < 7; round += 1) {
+      for (let round = 0; round < 9; round += 1) {
         const start = process.hrtime.bigint();
-        for (let i = 0; i < 20; i += 1) expect(policy.match('GET', target).kind).toBe('public');
+        for (let i = 0; i < 20; i += 1) if (policy.match('GET', target).kind !== 'public') throw new Error('expected the unmatched default');
         samples.push(Number(process.hrtime.bigint() - start));
       }
-      return samples.sort((a, b) => a - b)[3] as number;
+      // The fastest round: other work on a shared machine only ever adds time.
+      return Math.min(...samples);
     };
     cost(2_000); // warm up
     const ratio = cost(16_000) / cost(4_000);
     // Linear work gives about 4; quadratic 16, cubic 64.
-    expect(ratio).toBeLessThan(9);
+    expect(ratio).toBeLessThan(10);
   });
 
   it('`*` covers every character of the rest of the path, line terminators included', () => {

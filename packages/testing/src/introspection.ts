@@ -157,9 +157,12 @@ export class IntrospectionService {
     return token;
   }
 
-  /** From now on the token is inactive (opaque tokens and JWTs alike). */
+  /**
+   * From now on the token is inactive (opaque tokens and JWTs alike). A JWT is revoked by its
+   * signed part, so another spelling of its signature segment is revoked with it.
+   */
   revoke(token: string): void {
-    this.#revoked.add(token);
+    this.#revoked.add(tokenIdentity(token));
   }
 
   /**
@@ -172,7 +175,7 @@ export class IntrospectionService {
    * ```
    */
   async introspect(token: string): Promise<JsonObject> {
-    if (this.#revoked.has(token)) return { ...INACTIVE };
+    if (this.#revoked.has(tokenIdentity(token))) return { ...INACTIVE };
     const opaque = this.#opaque.get(token);
     if (opaque !== undefined) {
       const now = nowSeconds();
@@ -230,4 +233,14 @@ export class IntrospectionService {
     }
     return undefined;
   }
+}
+
+/**
+ * What a revocation is recorded under: for a compact JWS its signing input (header and payload,
+ * which the signature covers byte for byte), since the signature segment of one token can be
+ * spelled several ways; for an opaque token its text.
+ */
+function tokenIdentity(token: string): string {
+  const parts = token.split('.');
+  return parts.length === 3 ? `jws:${parts[0]}.${parts[1]}` : `opaque:${token}`;
 }
