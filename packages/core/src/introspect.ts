@@ -13,7 +13,7 @@ import { createAccessToken, NO_HEADER, withToken } from './access-token.js';
 import { readClaim } from './claims.js';
 import { TokenGateError } from './errors.js';
 import { createCappedFetch, IssuerResponseError, type HttpLimits } from './http.js';
-import { cacheKey, IntrospectionCache, type AcceptedToken, type OpaqueOutcome } from './introspection-cache.js';
+import { cacheKey, IntrospectionCache, LookupOverloadError, type AcceptedToken, type OpaqueOutcome } from './introspection-cache.js';
 import { acceptedIssuer, checkAudience, checkStringClaim, checkTimes } from './jwt-claims.js';
 import type { KeyStore } from './key-store.js';
 import type { ResolvedIntrospection, ResolvedOptions, TokenResolver } from './options.js';
@@ -55,7 +55,7 @@ const NOT_ACTIVE = 'The access token is not active';
 const UNAVAILABLE = 'The authorization server cannot check the access token right now';
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 /** Cache bounds for `resolveToken`, which has no options of its own. */
-const RESOLVER_CACHE = Object.freeze({ cacheMaxAge: 60, inactiveCacheAge: 5, maxEntries: 10_000 });
+const RESOLVER_CACHE = Object.freeze({ cacheMaxAge: 60, inactiveCacheAge: 5, maxEntries: 10_000, maxConcurrentRequests: 64 });
 /** A Retry-After from the endpoint is honoured up to this many seconds. */
 const MAX_RETRY_AFTER = 3600;
 
@@ -340,6 +340,7 @@ export function createOpaqueVerifier(options: ResolvedOptions, store: KeyStore):
     cacheMaxAge: bounds.cacheMaxAge,
     inactiveCacheAge: bounds.inactiveCacheAge,
     maxEntries: bounds.maxEntries,
+    maxInFlight: bounds.maxConcurrentRequests,
     // `cache: false` turns this cache off too; otherwise it shares the byte bound.
     maxBytes: options.cache ? options.cache.maxBytes : 0,
     clock: options.clock,
@@ -379,6 +380,8 @@ export function createOpaqueVerifier(options: ResolvedOptions, store: KeyStore):
       try {
         outcome = await cache.lookup(cacheKey(token), () => load(token));
       } catch (error) {
+        // Too many different tokens under way: answer now rather than queue behind the server.
+        if (error instanceof LookupOverloadError) throw unavailable(error, 1);
         throw ownCopy(error);
       }
       if (outcome.refused !== undefined) throw new TokenGateError('invalid_token', outcome.refused);

@@ -4,8 +4,9 @@
  *
  * Accepted tokens are kept for at most `cacheMaxAge` and never past their `exp`; refused ones
  * (inactive, or failing this API's checks) for `inactiveCacheAge`, so a replayed bad token
- * does not cost an introspection per request. Concurrent lookups of one token share one
- * request (single flight).
+ * does not cost an introspection per request. Refusals live in a small cache of their own, so a
+ * flood of junk tokens never evicts a good token's answer. Concurrent lookups of one token share
+ * one request (single flight), and at most `maxInFlight` different tokens are looked up at once.
  */
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
@@ -29,8 +30,18 @@ export interface OpaqueCacheSettings {
   readonly maxEntries: number;
   /** Most approximate bytes held. */
   readonly maxBytes: number;
+  /** Most different tokens looked up at the same time; past it `lookup` throws `LookupOverloadError`. */
+  readonly maxInFlight: number;
   readonly clock: Clock;
 }
+
+/** Thrown by `lookup` when `maxInFlight` lookups are under way already. */
+export class LookupOverloadError extends Error {
+  override readonly name = 'LookupOverloadError';
+}
+
+/** Refusals are small and many: they get a tenth of the entries, at most this many. */
+const MAX_REFUSALS = 1_000;
 
 interface Entry {
   readonly outcome: OpaqueOutcome;
@@ -53,15 +64,21 @@ export function cacheKey(token: string): string {
 /** A bounded cache of opaque-token outcomes with single-flight lookups. */
 export class IntrospectionCache {
   readonly #settings: OpaqueCacheSettings;
+  /** Accepted answers. */
   readonly #entries: LRUCache<string, Entry> | undefined;
+  /** Refused answers, apart: junk tokens only ever displace other junk. */
+  readonly #refusals: LRUCache<string, Entry> | undefined;
   readonly #inFlight = new Map<string, Promise<OpaqueOutcome>>();
 
   constructor(settings: OpaqueCacheSettings) {
     this.#settings = settings;
-    const enabled = settings.maxEntries > 0 && settings.maxBytes > 0 && (settings.cacheMaxAge > 0 || settings.inactiveCacheAge > 0);
-    this.#entries = enabled
-      ? new LRUCache<string, Entry>({ max: settings.maxEntries, maxSize: settings.maxBytes, sizeCalculation: (entry) => entry.size })
-      : undefined;
+    const enabled = settings.maxEntries > 0 && settings.maxBytes > 0;
+    this.#entries =
+      enabled && settings.cacheMaxAge > 0
+        ? new LRUCache<string, Entry>({ max: settings.maxEntries, maxSize: settings.maxBytes, sizeCalculation: (entry) => entry.size })
+        : undefined;
+    const refusals = Math.min(MAX_REFUSALS, Math.max(1, Math.floor(settings.maxEntries / 10)));
+    this.#refusals = enabled && settings.inactiveCacheAge > 0 ? new LRUCache<string, Entry>({ max: refusals }) : undefined;
   }
 
   /**
@@ -73,6 +90,7 @@ export class IntrospectionCache {
     if (cached !== undefined) return Promise.resolve(cached);
     let pending = this.#inFlight.get(key);
     if (pending === undefined) {
+      if (this.#inFlight.size >= this.#settings.maxInFlight) return Promise.reject(new LookupOverloadError(`${this.#inFlight.size} lookups are under way already`));
       pending = this.#load(key, load);
       this.#inFlight.set(key, pending);
     }
@@ -81,38 +99,42 @@ export class IntrospectionCache {
 
   /** The cached outcome when still fresh; drops a stale one. */
   get(key: string): OpaqueOutcome | undefined {
-    const entry = this.#entries?.get(key);
+    return this.#fresh(this.#entries, key) ?? this.#fresh(this.#refusals, key);
+  }
+
+  #fresh(entries: LRUCache<string, Entry> | undefined, key: string): OpaqueOutcome | undefined {
+    const entry = entries?.get(key);
     if (entry === undefined) return undefined;
     if (this.#settings.clock() < entry.expiresAt) return entry.outcome;
-    this.#entries?.delete(key);
+    entries?.delete(key);
     return undefined;
   }
 
   /** Remember an outcome; `size` estimates the bytes of its claims. */
   set(key: string, outcome: OpaqueOutcome, size = 0): void {
-    if (this.#entries === undefined) return;
     const now = this.#settings.clock();
-    let expiresAt: number;
-    if (outcome.accepted) {
-      expiresAt = now + this.#settings.cacheMaxAge * 1000;
-      const exp = outcome.accepted.expiresAt?.getTime();
-      if (exp !== undefined && exp < expiresAt) expiresAt = exp;
-    } else {
-      expiresAt = now + this.#settings.inactiveCacheAge * 1000;
+    if (outcome.accepted === undefined) {
+      this.#refusals?.set(key, { outcome, expiresAt: now + this.#settings.inactiveCacheAge * 1000, size: 0 });
+      return;
     }
+    if (this.#entries === undefined) return;
+    let expiresAt = now + this.#settings.cacheMaxAge * 1000;
+    const exp = outcome.accepted.expiresAt?.getTime();
+    if (exp !== undefined && exp < expiresAt) expiresAt = exp;
     const bytes = size + ENTRY_OVERHEAD;
     if (expiresAt <= now || bytes > this.#entries.maxSize) return;
+    this.#refusals?.delete(key);
     this.#entries.set(key, { outcome, expiresAt, size: bytes });
   }
 
-  /** The keys held, most recently used first: digests, never token text. */
+  /** The keys held (accepted, then refused), most recently used first: digests, never token text. */
   keys(): string[] {
-    return this.#entries ? [...this.#entries.keys()] : [];
+    return [...(this.#entries?.keys() ?? []), ...(this.#refusals?.keys() ?? [])];
   }
 
-  /** Number of entries. */
+  /** Number of entries, accepted and refused. */
   get size(): number {
-    return this.#entries?.size ?? 0;
+    return (this.#entries?.size ?? 0) + (this.#refusals?.size ?? 0);
   }
 
   async #load(key: string, load: () => Promise<{ outcome: OpaqueOutcome; size: number }>): Promise<OpaqueOutcome> {

@@ -18,6 +18,8 @@ export interface KeyStoreSettings extends Omit<KeySetSettings, 'onKeySetChange'>
 interface IssuerEntry {
   readonly keys: IssuerKeySet;
   metadata: Promise<IssuerMetadata> | undefined;
+  /** When the last discovery failed (clock ms): its failure is the answer until `failureBackoff` passes. */
+  failedAt: number | undefined;
 }
 
 /** Keys and metadata of many issuers. */
@@ -35,14 +37,21 @@ export class KeyStore {
     return this.#entry(issuer).keys;
   }
 
-  /** The issuer's metadata (RFC 8414 / OIDC Discovery), fetched once and shared; retried after a failure. */
+  /**
+   * The issuer's metadata (RFC 8414 / OIDC Discovery), fetched once and shared. A failed discovery
+   * is retried only after `failureBackoff`, like the JWKS, so an issuer whose metadata is down is
+   * not asked again on every request.
+   */
   metadata(issuer: string): Promise<IssuerMetadata> {
     const entry = this.#entry(issuer);
+    const { clock, failureBackoff } = this.#settings;
+    if (entry.metadata !== undefined && entry.failedAt !== undefined && clock() >= entry.failedAt + failureBackoff) entry.metadata = undefined;
     if (entry.metadata === undefined) {
       const pending = discoverMetadata(issuer, this.#settings);
       entry.metadata = pending;
+      entry.failedAt = undefined;
       pending.catch(() => {
-        if (entry.metadata === pending) entry.metadata = undefined;
+        if (entry.metadata === pending) entry.failedAt = clock();
       });
     }
     return entry.metadata;
@@ -56,7 +65,7 @@ export class KeyStore {
         ...settings,
         onKeySetChange: settings.onKeySetChange && ((thumbprints) => settings.onKeySetChange?.(issuer, thumbprints)),
       });
-      entry = { keys, metadata: undefined };
+      entry = { keys, metadata: undefined, failedAt: undefined };
       this.#issuers.set(issuer, entry);
     }
     return entry;

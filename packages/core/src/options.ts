@@ -51,8 +51,14 @@ export interface IntrospectionOptions {
   readonly cacheMaxAge?: number;
   /** Seconds an inactive (or refused) answer is reused. Default 5; `0` disables. */
   readonly inactiveCacheAge?: number;
-  /** Most answers kept. Default 10000; `0` disables the cache. */
+  /** Most answers kept. Default 10000; `0` disables the cache. Refusals are kept apart, at most a tenth of it (and 1000). */
   readonly maxEntries?: number;
+  /**
+   * Most different tokens introspected at the same time. Past it a request for yet another
+   * token gets 503 with `Retry-After: 1` at once, so a flood of junk tokens cannot open a flood
+   * of requests to the authorization server. Default 64.
+   */
+  readonly maxConcurrentRequests?: number;
   /**
    * Refuse active answers without an `aud` naming this API. Default `false` (RFC 7662 makes
    * `aud` optional), but turn it on when the server names the audience of its access tokens:
@@ -164,6 +170,7 @@ export interface ResolvedIntrospection {
   readonly cacheMaxAge: number;
   readonly inactiveCacheAge: number;
   readonly maxEntries: number;
+  readonly maxConcurrentRequests: number;
   readonly requireAudience: boolean;
   readonly dangerouslyAcceptUntypedAnswers: boolean;
 }
@@ -315,6 +322,7 @@ function resolveIntrospection(options: VerifierOptions, issuers: readonly string
     cacheMaxAge: nonNegative(input.cacheMaxAge, 'introspection.cacheMaxAge', 60),
     inactiveCacheAge: nonNegative(input.inactiveCacheAge, 'introspection.inactiveCacheAge', 5),
     maxEntries: Math.floor(nonNegative(input.maxEntries, 'introspection.maxEntries', 10_000)),
+    maxConcurrentRequests: Math.max(1, Math.floor(nonNegative(input.maxConcurrentRequests, 'introspection.maxConcurrentRequests', 64))),
     requireAudience: optionalBoolean(input.requireAudience, 'introspection.requireAudience'),
     dangerouslyAcceptUntypedAnswers: optionalBoolean(input.dangerouslyAcceptUntypedAnswers, 'introspection.dangerouslyAcceptUntypedAnswers'),
   });

@@ -1,7 +1,7 @@
 import { createVerifier, IntrospectionConfigurationError, TokenGateError, type FetchLike, type ProblemDetails } from '@tokengate/core';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { introspectingVerifier as make, rewritingFetch, unavailable } from './introspect-support.js';
+import { introspectingVerifier as make, manualClock, rewritingFetch, unavailable } from './introspect-support.js';
 
 let issuer: TestIssuer;
 beforeAll(async () => {
@@ -267,15 +267,21 @@ describe('discovery of introspection_endpoint', () => {
     }
   });
 
-  it('no metadata: 503, and retried on the next request', async () => {
+  it('no metadata: 503, retried once jwks.failureBackoff has passed, not on every request', async () => {
     const hidden = await createTestIssuer({ discovery: 'none' });
     try {
       await unavailable(discovering(hidden).verify(await hidden.mintOpaqueToken()));
       expect(hidden.fetchCounts.introspection).toBe(0);
       issuer.faults.down = true;
-      const verifier = discovering(issuer);
+      const clock = manualClock();
+      const verifier = discovering(issuer, { clock: clock.clock });
       await unavailable(verifier.verify('t'));
+      const asked = issuer.fetchCounts.discovery;
       issuer.faults.down = false;
+      // Within jwks.failureBackoff (5 s) the failure stands, without asking the issuer again.
+      for (let i = 0; i < 20; i += 1) await unavailable(verifier.verify(`t${i}`));
+      expect(issuer.fetchCounts.discovery).toBe(asked);
+      clock.advance(5);
       await expect(verifier.verify(await issuer.mintOpaqueToken())).resolves.toBeTruthy();
     } finally {
       await hidden.close();
@@ -365,5 +371,29 @@ describe('the authorization server refusing the token is not an outage', () => {
     expect((await unavailable(make(issuer).verify(await issuer.mintOpaqueToken()))).headers()['Retry-After']).toBe('5');
     issuer.faults.retryAfter = '999999';
     expect((await unavailable(make(issuer).verify(await issuer.mintOpaqueToken()))).headers()['Retry-After']).toBe('3600');
+  });
+});
+
+describe('floods of junk tokens', () => {
+  it('300 concurrent junk tokens open at most maxConcurrentRequests introspections; the rest are 503 with Retry-After: 1', async () => {
+    issuer.faults.slowMs = 200;
+    const verifier = make(issuer, {}, { maxConcurrentRequests: 8 });
+    const results = await Promise.allSettled(Array.from({ length: 300 }, (_, i) => verifier.verify(`junk-${i}`)));
+    expect(issuer.fetchCounts.introspection).toBe(8);
+    const errors = results.map((result) => (result.status === 'rejected' ? (result.reason as TokenGateError) : undefined));
+    expect(errors.filter((error) => error?.code === 'invalid_token')).toHaveLength(8);
+    const overloaded = errors.filter((error) => error?.code === 'temporarily_unavailable');
+    expect(overloaded).toHaveLength(292);
+    expect(overloaded[0]?.headers()).toEqual({ 'Retry-After': '1' });
+  });
+
+  it("junk tokens never evict a good token's cached answer", async () => {
+    const verifier = make(issuer, {}, { maxEntries: 20 });
+    const good = await issuer.mintOpaqueToken();
+    await verifier.verify(good);
+    for (let i = 0; i < 100; i += 1) await verifier.verify(`junk-${i}`).catch(() => undefined);
+    issuer.resetCounts();
+    await verifier.verify(good);
+    expect(issuer.fetchCounts.introspection).toBe(0);
   });
 });

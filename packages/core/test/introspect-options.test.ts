@@ -1,7 +1,7 @@
 import { createVerifier, type AccessToken, type VerifierOptions } from '@tokengate/core';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { cacheKey, IntrospectionCache, type AcceptedToken } from '../src/introspection-cache.js';
+import { cacheKey, IntrospectionCache, LookupOverloadError, type AcceptedToken } from '../src/introspection-cache.js';
 
 const base = { issuer: 'https://auth.example.com/', audience: 'https://api.example.com' };
 const client = { clientId: 'api', clientSecret: 'secret' };
@@ -60,6 +60,7 @@ describe('bad introspection options fail at construction, naming the option', ()
       cacheMaxAge: 60,
       inactiveCacheAge: 5,
       maxEntries: 10000,
+      maxConcurrentRequests: 64,
       requireAudience: false,
       dangerouslyAcceptUntypedAnswers: false,
     });
@@ -82,7 +83,7 @@ describe('the answer cache', () => {
 
   function cache(overrides: Partial<ConstructorParameters<typeof IntrospectionCache>[0]> = {}) {
     let now = 1_000_000;
-    const instance = new IntrospectionCache({ cacheMaxAge: 60, inactiveCacheAge: 5, maxEntries: 10, maxBytes: 1_000_000, clock: () => now, ...overrides });
+    const instance = new IntrospectionCache({ cacheMaxAge: 60, inactiveCacheAge: 5, maxEntries: 10, maxBytes: 1_000_000, maxInFlight: 64, clock: () => now, ...overrides });
     return { instance, advance: (seconds: number) => (now += seconds * 1000) };
   }
 
@@ -135,6 +136,38 @@ describe('the answer cache', () => {
       off.set('a', { accepted });
       expect(off.size).toBe(0);
     }
+  });
+
+  it('keeps refusals apart: a flood of junk never evicts an accepted answer', () => {
+    const { instance } = cache({ maxEntries: 10 });
+    instance.set('good', { accepted });
+    for (let i = 0; i < 10_000; i += 1) instance.set(`junk-${i}`, { refused: 'The access token is not active' });
+    expect(instance.get('good')).toEqual({ accepted });
+    // Refusals are bounded on their own (a tenth of maxEntries here).
+    expect(instance.size).toBe(2);
+    expect(instance.get('junk-9999')).toEqual({ refused: 'The access token is not active' });
+  });
+
+  it('looks up at most maxInFlight different tokens at once; the next is refused at once', async () => {
+    const { instance } = cache({ maxInFlight: 3 });
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let loads = 0;
+    const slow = async () => {
+      loads += 1;
+      await gate;
+      return { outcome: { accepted }, size: 0 };
+    };
+    const running = ['a', 'b', 'c'].map((key) => instance.lookup(key, slow));
+    // The same token joins its lookup; another one is refused without loading.
+    const joined = instance.lookup('a', slow);
+    await expect(instance.lookup('d', slow)).rejects.toBeInstanceOf(LookupOverloadError);
+    expect(loads).toBe(3);
+    release();
+    await Promise.all([...running, joined]);
+    await expect(instance.lookup('d', async () => ({ outcome: { accepted }, size: 0 }))).resolves.toEqual({ accepted });
   });
 
   it('shares one load between concurrent lookups, and forgets a failed one', async () => {
