@@ -31,6 +31,11 @@ function rsaSigned(header: Record<string, unknown>, payload: Record<string, unkn
 }
 const attackerKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+function respell(token: string): string {
+  return token.slice(0, -1) + ALPHABET.charAt(ALPHABET.indexOf(token.charAt(token.length - 1)) | 0x0f);
+}
+
 const CASES: HostileCase[] = [
   { name: 'alg none', headers: (i) => bearer(i.mintUnsignedToken(claims())), status: 401, error: 'invalid_token' },
   {
@@ -56,6 +61,9 @@ const CASES: HostileCase[] = [
   { name: 'unknown crit', headers: async (i) => bearer(await i.mintUserToken({ header: { crit: ['zip2'], zip2: 1 } })), status: 401, error: 'invalid_token' },
   { name: "another issuer's key with our kid", headers: async (i) => bearer(await i.mintUserToken({ signingKey: await createForeignKey() })), status: 401, error: 'invalid_token' },
   { name: 'expired', headers: async (i) => bearer(await i.mintUserToken({ expiresIn: -60 })), status: 401, error: 'invalid_token' },
+  // A valid token respelled: the same signature bytes with the last character's spare bits set.
+  { name: 'a valid token with its signature respelled', headers: async (i) => bearer(respell(await i.mintUserToken())), status: 401, error: 'invalid_token' },
+  { name: 'a sender-constrained token sent as Bearer', headers: async (i) => bearer(await i.mintUserToken({ claims: { cnf: { jkt: 'x' } } })), status: 401, error: 'invalid_token' },
   { name: 'not yet valid', headers: async (i) => bearer(await i.mintUserToken({ notBefore: 600 })), status: 401, error: 'invalid_token' },
   { name: 'issued in the future', headers: async (i) => bearer(await i.mintUserToken({ issuedAt: now() + 600 })), status: 401, error: 'invalid_token' },
   { name: 'wrong iss', headers: async (i) => bearer(await i.mintUserToken({ issuer: 'https://evil.example' })), status: 401, error: 'invalid_token' },

@@ -38,6 +38,16 @@ const OTHER_LIBRARY_AUTH = Object.freeze({ sub: 'mallory', aud: 'https://other-a
 const POLICY = [{ path: '/policy-optional/*', token: 'user' as const }];
 
 
+/** What a careless (or hostile) handler might do to the token it was given. */
+function tryEscalation(token: AccessToken | null | undefined): { escalated: boolean } {
+  try {
+    (token?.scopes as string[] | undefined)?.push('admin');
+    return { escalated: true };
+  } catch {
+    return { escalated: false };
+  }
+}
+
 const describeToken = (token: AccessToken | null | undefined) => ({ type: token?.type ?? null, subject: token?.subject ?? null });
 
 type Middleware = (req: { auth?: AccessToken }, res: { json(body: unknown): unknown }, next: (error?: unknown) => void) => void;
@@ -63,6 +73,8 @@ function expressApp(create: () => ExpressLike) {
     };
     app.get('/other-library', setObject, ...use(ex.requireToken({ token: 'any' })), echo);
     app.get('/inherited', ...use(ex.requireToken({ token: 'any' })), echo);
+    app.get('/mutate', ...use(ex.auth(verifier)), (req, res) => res.json(tryEscalation(req.auth)));
+    app.get('/admin', ...use(ex.auth(verifier), ex.requireScopes('admin')), echo);
     return listen(createServer(app as never));
   };
 }
@@ -89,6 +101,10 @@ function koaApp(create: () => Koa) {
     };
     router.get('/other-library', setObject, ko.requireToken({ token: 'any' }), echo);
     router.get('/inherited', ko.requireToken({ token: 'any' }), echo);
+    router.get('/mutate', ko.auth(verifier), (ctx) => {
+      ctx.body = tryEscalation(ctx.state.auth);
+    });
+    router.get('/admin', ko.auth(verifier), ko.requireScopes('admin'), echo);
     app.use(router.routes());
     return listen(createServer(app.callback()));
   };
@@ -115,6 +131,8 @@ async function fastifyApp({ verifier, otherAudience, foreign }: Setup): Promise<
   };
   app.get('/other-library', { config: off, onRequest: [setObject, fy.requireToken({ token: 'any' })] }, echo);
   app.get('/inherited', { config: off, onRequest: fy.requireToken({ token: 'any' }) }, echo);
+  app.get('/mutate', { config: off, onRequest: fy.auth(verifier) }, async (request) => tryEscalation(request.auth));
+  app.get('/admin', { config: off, onRequest: [fy.auth(verifier), fy.requireScopes('admin')] }, echo);
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };
 }
@@ -202,6 +220,12 @@ describe.each(ADAPTERS)('%s', (_name, start, ownAudiencePaths) => {
     } finally {
       delete (Object.prototype as { auth?: unknown }).auth;
     }
+  });
+
+  it("a handler mutating req.auth cannot escalate the cached token for the next request", async () => {
+    const token = await issuer.mintUserToken({ scopes: ['read'] });
+    for (let i = 0; i < 3; i += 1) expect((await get(app, '/mutate', token)).body).toEqual({ escalated: false });
+    expect((await get(app, '/admin', token)).status).toBe(403);
   });
 
   it('a claim predicate that throws is a 500 server_error problem, not a 401', async () => {
