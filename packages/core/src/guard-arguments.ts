@@ -3,6 +3,9 @@
  * `requireClaims`): the items, then optionally one plain options object.
  */
 
+import { isVerifier } from './environment.js';
+import type { Verifier } from './verifier.js';
+
 /** What `requireScopes(...)` and its kin were called with, split. */
 export interface GuardArguments<T, O extends object> {
   readonly items: T[];
@@ -18,10 +21,21 @@ export interface GuardArguments<T, O extends object> {
  * const { items, options } = splitGuardArguments<string, GuardOptions>('requireScopes', ['a', 'b', { errors: 'delegate' }]);
  * // items: ['a', 'b'], options: { errors: 'delegate' }
  */
-export function splitGuardArguments<T, O extends object>(guard: string, args: readonly (T | O)[]): GuardArguments<T, O> {
+export function splitGuardArguments<T, O extends object>(guard: string, args: readonly (T | O | readonly T[])[]): GuardArguments<T, O> {
   const last = args[args.length - 1];
   const hasOptions = typeof last === 'object' && last !== null && !Array.isArray(last);
-  const items = (hasOptions ? args.slice(0, -1) : args) as T[];
+  // `requireScopes(['a', 'b'])`, as other libraries take scopes, means the same as `requireScopes('a', 'b')`.
+  const items = (hasOptions ? args.slice(0, -1) : args).flat() as T[];
   if (items.length === 0) throw new TypeError(`${guard}() needs at least one ${guard === 'requireClaims' ? 'predicate' : 'scope'}`);
-  return { items, options: hasOptions ? (last as O) : {} };
+  return { items, options: hasOptions ? guardOptions(last as O | Verifier) : {} };
+}
+
+/**
+ * A guard's options, where a verifier may stand for `{ source: verifier }` (as one writes
+ * `auth(verifier)`, one writes `requireUserToken(verifier)`).
+ * @example guardOptions(verifier) // { source: verifier }
+ */
+export function guardOptions<O extends object>(value: O | Verifier | undefined): O {
+  if (value === undefined) return {} as O;
+  return (isVerifier(value) ? { source: value } : value) as O;
 }

@@ -4,6 +4,7 @@
  */
 export { createVerifier, type Verifier, type VerifierStats } from './verifier.js';
 export type { TokenCacheOptions } from './token-cache.js';
+export { VERIFIER_OPTION_NAMES } from './options.js';
 export type {
   VerifierOptions,
   JwksOptions,
@@ -36,11 +37,13 @@ export { classifyToken, requireTokenType, type TokenClassifier } from './token-t
 export { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from './algorithms.js';
 export { nodeSignatureVerifier, prepareKey, type PreparedKey, type SignatureVerifier } from './signature.js';
 export { metadataUrls, type IssuerMetadata } from './discovery.js';
-export { compileRequirement, checkRequirement, type Requirement, type CompiledRequirement, type TokenRequirement } from './requirements.js';
+export { compileRequirement, checkRequirement, requirementOf, REQUIREMENT_NAMES, type Requirement, type CompiledRequirement, type TokenRequirement } from './requirements.js';
 export { compileRoutePolicy, type RoutePolicy, type RouteRule, type RouteDecision, type RoutePolicyOptions, type UnmatchedRoutes } from './route-policy.js';
 export { routePath, type RouterBehaviour } from './route-path.js';
 export { optionsFromEnvironment, lazyVerifier, notConfiguredError, isVerifier, ENVIRONMENT_VARIABLES, type VerifierSource } from './environment.js';
 export { createGate, attachToken, adoptRequestAuth, ownMember, type AdoptForeignAuth, type Gate, type GateSettings } from './gate.js';
 export { isAccessToken } from './access-token.js';
 export { routeDeniedError } from './route-policy.js';
-export { splitGuardArguments, type GuardArguments } from './guard-arguments.js';
+export { splitGuardArguments, guardOptions, type GuardArguments } from './guard-arguments.js';
+export { checkKnownOptions, MISPLACED_VERIFIER_OPTIONS, type OptionNames } from './known-options.js';
+export { checkAdapterOptions, AUTH_OPTION_NAMES, GUARD_OPTION_NAMES, ROUTE_POLICY_OPTION_NAMES } from './adapter-options.js';

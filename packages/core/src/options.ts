@@ -13,6 +13,7 @@ import { classifyToken } from './token-type.js';
 import { nodeSignatureVerifier } from './signature.js';
 import type { TokenCacheOptions } from './token-cache.js';
 import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, isSupportedAlgorithm } from './algorithms.js';
+import { checkKnownOptions, type OptionNames } from './known-options.js';
 
 /** How the issuer's signing keys are fetched and cached. All durations in milliseconds. */
 export interface JwksOptions {
@@ -259,6 +260,67 @@ function resolveSecret(secret: VerifierOptions['secret']): Uint8Array | undefine
   return bytes;
 }
 
+/** The names `createVerifier()` takes (for adapters whose options hold them too, like the Fastify plugin's). */
+export const VERIFIER_OPTION_NAMES: OptionNames<VerifierOptions> = {
+  issuer: true,
+  audience: true,
+  jwksUri: true,
+  algorithms: true,
+  secret: true,
+  clockTolerance: true,
+  maxTokenAge: true,
+  strict: true,
+  criticalHeaders: true,
+  scopeClaims: true,
+  classify: true,
+  tokenMethods: true,
+  maxTokenLength: true,
+  realm: true,
+  problemTypeBase: true,
+  onError: true,
+  jwks: true,
+  fetch: true,
+  clock: true,
+  signatureVerifier: true,
+  dangerouslyAllowHttpIssuer: true,
+  dangerouslyAcceptBoundTokensAsBearer: true,
+  cache: true,
+  introspection: true,
+  resolveToken: true,
+  mode: true,
+};
+const JWKS_OPTIONS: OptionNames<JwksOptions> = {
+  timeoutDuration: true,
+  cooldownDuration: true,
+  cacheMaxAge: true,
+  maxStaleAge: true,
+  failureBackoff: true,
+  maxResponseBytes: true,
+  maxIssuers: true,
+};
+const INTROSPECTION_OPTIONS: OptionNames<IntrospectionOptions> = {
+  endpoint: true,
+  clientId: true,
+  clientSecret: true,
+  authMethod: true,
+  timeoutDuration: true,
+  cacheMaxAge: true,
+  inactiveCacheAge: true,
+  maxEntries: true,
+  maxConcurrentRequests: true,
+  requireAudience: true,
+  dangerouslyAcceptUntypedAnswers: true,
+};
+const CACHE_OPTIONS: OptionNames<TokenCacheOptions> = { maxEntries: true, maxBytes: true, admitAfter: true };
+const SCOPE_CLAIM_OPTIONS: OptionNames<ScopeClaimNames> = { scope: true, scp: true, permissions: true };
+
+/** A nested options block: an object whose names are all known. */
+function checkBlock(value: unknown, names: OptionNames<object>, option: string): void {
+  if (value === undefined || value === false) return;
+  if (value === null || typeof value !== 'object') fail(option, 'must be an object');
+  checkKnownOptions(value, names, `the "${option}" options`);
+}
+
 function resolveJwks(jwks: JwksOptions = {}): Required<JwksOptions> {
   const timeoutDuration = nonNegative(jwks.timeoutDuration, 'jwks.timeoutDuration', 5_000);
   return {
@@ -343,6 +405,11 @@ function resolveMode(mode: unknown, opaque: boolean): VerificationMode {
 /** Validate options and apply defaults; throws `TypeError` naming the offending option. */
 export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') throw new TypeError('createVerifier() needs an options object with "issuer" and "audience"');
+  checkKnownOptions(options, VERIFIER_OPTION_NAMES, 'createVerifier() options');
+  checkBlock(options.jwks, JWKS_OPTIONS, 'jwks');
+  checkBlock(options.introspection, INTROSPECTION_OPTIONS, 'introspection');
+  checkBlock(options.cache, CACHE_OPTIONS, 'cache');
+  checkBlock(options.scopeClaims, SCOPE_CLAIM_OPTIONS, 'scopeClaims');
   if (options.issuer === undefined) fail('issuer', 'is required (the token issuer URL, e.g. https://auth.example.com/)');
   if (options.audience === undefined) fail('audience', 'is required (the identifier of this API)');
   const issuers = stringList(options.issuer, 'issuer');

@@ -6,6 +6,7 @@ import { requireClaim, type ClaimPredicate } from './claims.js';
 import { normalizeScopeList, requireAnyScope, requireScopes } from './scopes.js';
 import { requireTokenType } from './token-type.js';
 import type { AccessToken, TokenType } from './types.js';
+import { checkKnownOptions, type OptionNames } from './known-options.js';
 
 /** Which token types a route accepts. */
 export type TokenRequirement = 'any' | TokenType;
@@ -32,11 +33,26 @@ export interface CompiledRequirement {
 
 const TOKEN_REQUIREMENTS: readonly TokenRequirement[] = ['any', 'user', 'client'];
 
+/** The names of a `Requirement`: a typo (`scope`) would otherwise drop the rule it meant. */
+export const REQUIREMENT_NAMES: OptionNames<Requirement> = { token: true, scopes: true, anyScopes: true, claims: true };
+
 /**
- * Validate and normalise a requirement. Throws `TypeError` for a bad one (at start-up).
+ * The requirement members of an object that also holds other members (a route rule, Fastify's
+ * route config), read one by one so members defined by getters or on a prototype count too.
+ * @example requirementOf(rule) // { token, scopes, anyScopes, claims } of the rule
+ */
+export function requirementOf(holder: Requirement): Requirement {
+  return { token: holder.token, scopes: holder.scopes, anyScopes: holder.anyScopes, claims: holder.claims };
+}
+
+/**
+ * Validate and normalise a requirement. Throws `TypeError` for a bad one (at start-up), an unknown
+ * member name included.
  * @example compileRequirement({ token: 'user', scopes: 'read:font:data create:webfonts:kit' })
  */
 export function compileRequirement(requirement: Requirement = {}): CompiledRequirement {
+  if (requirement === null || typeof requirement !== 'object') throw new TypeError('A requirement must be an object such as { token: "user", scopes: ["read"] }');
+  checkKnownOptions(requirement, REQUIREMENT_NAMES, 'a requirement');
   const token = requirement.token ?? 'any';
   if (!TOKEN_REQUIREMENTS.includes(token)) throw new TypeError(`"token" must be 'any', 'user' or 'client' (got ${JSON.stringify(token)})`);
   const claims = requirement.claims ?? [];

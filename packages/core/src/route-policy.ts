@@ -3,7 +3,8 @@
  * to requirements, first match wins, like per-route token-type buckets at an API gateway.
  */
 import { TokenGateError } from './errors.js';
-import { compileRequirement, type CompiledRequirement, type Requirement } from './requirements.js';
+import { compileRequirement, REQUIREMENT_NAMES, requirementOf, type CompiledRequirement, type Requirement } from './requirements.js';
+import { checkKnownOptions, type OptionNames } from './known-options.js';
 import { routePath, type RouterBehaviour } from './route-path.js';
 import { compileRoutePattern, type RoutePattern } from './route-pattern.js';
 
@@ -65,11 +66,15 @@ export interface RoutePolicy {
 
 const UNMATCHED: readonly UnmatchedRoutes[] = ['deny', 'authenticate', 'public'];
 
+const RULE_NAMES: OptionNames<RouteRule> = { ...REQUIREMENT_NAMES, path: true, methods: true, public: true };
+
 function compileRule(rule: RouteRule): CompiledRule {
+  if (rule === null || typeof rule !== 'object') throw new TypeError('A route rule must be an object such as { path: "/v1/*", token: "user" }');
+  checkKnownOptions(rule, RULE_NAMES, `the route rule for ${JSON.stringify(rule.path)}`);
   const methods = rule.methods === undefined ? undefined : new Set(rule.methods.map((method) => method.toUpperCase()));
   // A HEAD request is a GET without a body (RFC 9110 §9.3.2): it follows the GET rows.
   if (methods?.has('GET')) methods.add('HEAD');
-  const decision: RouteDecision = rule.public === true ? { kind: 'public' } : { kind: 'protected', requirement: compileRequirement(rule), rule };
+  const decision: RouteDecision = rule.public === true ? { kind: 'public' } : { kind: 'protected', requirement: compileRequirement(requirementOf(rule)), rule };
   return { pattern: compileRoutePattern(rule.path), methods, decision };
 }
 

@@ -6,6 +6,9 @@ import {
   compileRequirement,
   compileRoutePolicy,
   routeDeniedError,
+  guardOptions,
+  GUARD_OPTION_NAMES,
+  ROUTE_POLICY_OPTION_NAMES,
   splitGuardArguments,
   type AdoptForeignAuth,
   type ClaimPredicate,
@@ -38,9 +41,8 @@ export type GuardOptions = AuthOptions & {
   readonly adoptForeignAuth?: AdoptForeignAuth;
 };
 
-function checkGuardOptions(options: GuardOptions): void {
-  checkOptions(options);
-  if (options.adoptForeignAuth !== undefined && typeof options.adoptForeignAuth !== 'function') throw new TypeError('"adoptForeignAuth" must be a function');
+function checkGuardOptions(options: GuardOptions, names = GUARD_OPTION_NAMES, where = 'guard options'): void {
+  checkOptions(options, names, where);
 }
 
 /**
@@ -50,7 +52,8 @@ function checkGuardOptions(options: GuardOptions): void {
  * @example
  * app.post('/v1/kits', requireToken({ token: 'user', scopes: ['create:webfonts:kit'] }), createKit);
  */
-export function requireToken(requirement: Requirement, options: GuardOptions = {}): TokenGateMiddleware {
+export function requireToken(requirement: Requirement, given: GuardOptions | Verifier = {}): TokenGateMiddleware {
+  const options = guardOptions<GuardOptions>(given);
   checkGuardOptions(options);
   const compiled = compileRequirement(requirement);
   const gate = gateFor(options.source);
@@ -71,7 +74,7 @@ export function requireToken(requirement: Requirement, options: GuardOptions = {
  * Only user tokens (authorization_code, refresh_token); a client token gets 403 `invalid_token_type`.
  * @example app.use('/v1/identity', requireUserToken());
  */
-export function requireUserToken(options?: GuardOptions): TokenGateMiddleware {
+export function requireUserToken(options?: GuardOptions | Verifier): TokenGateMiddleware {
   return requireToken({ token: 'user' }, options);
 }
 
@@ -79,7 +82,7 @@ export function requireUserToken(options?: GuardOptions): TokenGateMiddleware {
  * Only client tokens (client_credentials); a user token gets 403 `invalid_token_type`.
  * @example app.post('/internal/reindex', requireClientToken(), reindex);
  */
-export function requireClientToken(options?: GuardOptions): TokenGateMiddleware {
+export function requireClientToken(options?: GuardOptions | Verifier): TokenGateMiddleware {
   return requireToken({ token: 'client' }, options);
 }
 
@@ -88,10 +91,10 @@ export function requireClientToken(options?: GuardOptions): TokenGateMiddleware 
  * by `GuardOptions`.
  * @example app.get('/v1/fonts', requireScopes('read:font:data'), listFonts);
  */
-export function requireScopes(...scopes: string[]): TokenGateMiddleware;
-export function requireScopes(...args: [...scopes: string[], options: GuardOptions]): TokenGateMiddleware;
-export function requireScopes(...args: (string | GuardOptions)[]): TokenGateMiddleware {
-  const { items, options } = splitGuardArguments<string, GuardOptions>('requireScopes', args);
+export function requireScopes(...scopes: (string | readonly string[])[]): TokenGateMiddleware;
+export function requireScopes(...args: [...scopes: (string | readonly string[])[], options: GuardOptions]): TokenGateMiddleware;
+export function requireScopes(...args: (string | readonly string[] | GuardOptions | Verifier)[]): TokenGateMiddleware {
+  const { items, options } = splitGuardArguments<string, GuardOptions>('requireScopes', args as (string | readonly string[] | GuardOptions)[]);
   return requireToken({ scopes: items }, options);
 }
 
@@ -99,10 +102,10 @@ export function requireScopes(...args: (string | GuardOptions)[]): TokenGateMidd
  * At least one of the listed scopes, optionally followed by `GuardOptions`.
  * @example app.get('/v1/reports', requireAnyScope('reports:read', 'admin', { errors: 'delegate' }), listReports);
  */
-export function requireAnyScope(...scopes: string[]): TokenGateMiddleware;
-export function requireAnyScope(...args: [...scopes: string[], options: GuardOptions]): TokenGateMiddleware;
-export function requireAnyScope(...args: (string | GuardOptions)[]): TokenGateMiddleware {
-  const { items, options } = splitGuardArguments<string, GuardOptions>('requireAnyScope', args);
+export function requireAnyScope(...scopes: (string | readonly string[])[]): TokenGateMiddleware;
+export function requireAnyScope(...args: [...scopes: (string | readonly string[])[], options: GuardOptions]): TokenGateMiddleware;
+export function requireAnyScope(...args: (string | readonly string[] | GuardOptions | Verifier)[]): TokenGateMiddleware {
+  const { items, options } = splitGuardArguments<string, GuardOptions>('requireAnyScope', args as (string | readonly string[] | GuardOptions)[]);
   return requireToken({ anyScopes: items }, options);
 }
 
@@ -113,8 +116,8 @@ export function requireAnyScope(...args: (string | GuardOptions)[]): TokenGateMi
  */
 export function requireClaims(...predicates: ClaimPredicate[]): TokenGateMiddleware;
 export function requireClaims(...args: [...predicates: ClaimPredicate[], options: GuardOptions]): TokenGateMiddleware;
-export function requireClaims(...args: (ClaimPredicate | GuardOptions)[]): TokenGateMiddleware {
-  const { items, options } = splitGuardArguments<ClaimPredicate, GuardOptions>('requireClaims', args);
+export function requireClaims(...args: (ClaimPredicate | GuardOptions | Verifier)[]): TokenGateMiddleware {
+  const { items, options } = splitGuardArguments<ClaimPredicate, GuardOptions>('requireClaims', args as (ClaimPredicate | GuardOptions)[]);
   return requireToken({ claims: items }, options);
 }
 
@@ -136,7 +139,7 @@ function routerOf(req: ExpressRequestLike): RouterBehaviour {
  * ]));
  */
 export function routePolicy(rules: readonly RouteRule[], options: RoutePolicyOptions & GuardOptions = {}): TokenGateMiddleware {
-  checkGuardOptions(options);
+  checkGuardOptions(options, ROUTE_POLICY_OPTION_NAMES, 'routePolicy() options');
   const policy = compileRoutePolicy(rules, options);
   const gate = gateFor(options.source);
   const optional = options.optional === true;

@@ -2,7 +2,7 @@
  * The request and response shapes the middleware works with, its options, and turning a
  * `TokenGateError` into an Express response (or handing it to Express).
  */
-import { PROBLEM_CONTENT_TYPE, type AccessToken, type ProblemDetails, type RequestLike, type TokenGateError } from '@tokengate/core';
+import { AUTH_OPTION_NAMES, checkAdapterOptions, PROBLEM_CONTENT_TYPE, type AccessToken, type ProblemDetails, type RequestLike, type TokenGateError } from '@tokengate/core';
 
 /**
  * What the middleware reads and writes on a request. Express 4 and Express 5 requests both fit,
@@ -74,17 +74,13 @@ export interface AuthOptions {
 }
 
 /**
- * Validate adapter options once, at start-up.
- * @throws TypeError for an unknown `errors` mode or a `formatProblem` that is not a function.
+ * Validate adapter options once, at start-up: every name known (`names`), `errors` a known mode,
+ * `formatProblem` a function.
+ * @throws TypeError for an unknown option name, an unknown `errors` mode or a `formatProblem` that is not a function.
  * @example checkOptions({ errors: 'delegate' });
  */
-export function checkOptions(options: AuthOptions): void {
-  if (options === null || typeof options !== 'object') throw new TypeError('tokengate options must be an object');
-  const { errors, formatProblem } = options;
-  if (errors !== undefined && errors !== 'respond' && errors !== 'delegate') {
-    throw new TypeError(`"errors" must be 'respond' or 'delegate' (got ${JSON.stringify(errors)})`);
-  }
-  if (formatProblem !== undefined && typeof formatProblem !== 'function') throw new TypeError('"formatProblem" must be a function');
+export function checkOptions(options: AuthOptions, names: readonly string[] = AUTH_OPTION_NAMES, where = 'auth() options'): void {
+  checkAdapterOptions(options, names, where);
 }
 
 /**

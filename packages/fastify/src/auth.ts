@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { compileRequirement, type CompiledRequirement, type Verifier, type VerifierOptions } from '@tokengate/core';
+import { AUTH_OPTION_NAMES, checkKnownOptions, compileRequirement, REQUIREMENT_NAMES, requirementOf, VERIFIER_OPTION_NAMES, type CompiledRequirement, type Verifier, type VerifierOptions } from '@tokengate/core';
 import { ANY_TOKEN, authenticateKnown, authenticateRequest, hookSettings, verifyRequest, type AuthOptions, type RouteAuthConfig, type TokenGateHook } from './respond.js';
 
 /**
@@ -20,6 +20,9 @@ interface CompiledRouteAuth {
   readonly requirement: CompiledRequirement;
 }
 
+/** The names `config.tokengate` takes: a requirement, and `optional`. */
+const ROUTE_CONFIG_NAMES: readonly string[] = [...Object.keys(REQUIREMENT_NAMES), 'optional'];
+
 /** Keyed by the route's `config.tokengate` object, which Fastify keeps by reference in the route context. */
 const compiledRoutes = new WeakMap<RouteAuthConfig, CompiledRouteAuth>();
 
@@ -29,9 +32,10 @@ function compileRouteAuth(config: RouteAuthConfig): CompiledRouteAuth {
     if (typeof config !== 'object' || config === null) throw new TypeError('config.tokengate must be false or an object');
     // Read member by member, as Express and Koa read a requirement: object rest would drop members
     // a class instance defines on its prototype or by getters, and the route would take any token.
+    checkKnownOptions(config, ROUTE_CONFIG_NAMES, 'config.tokengate');
     const optional: unknown = config.optional;
     if (optional !== undefined && typeof optional !== 'boolean') throw new TypeError('config.tokengate.optional must be a boolean');
-    compiled = Object.freeze({ optional, requirement: compileRequirement(config) });
+    compiled = Object.freeze({ optional, requirement: compileRequirement(requirementOf(config)) });
     compiledRoutes.set(config, compiled);
   }
   return compiled;
@@ -51,9 +55,16 @@ export function auth(source?: VerifierOptions | Verifier, options: AuthOptions =
   };
 }
 
+/** The plugin takes the verifier options (or `verifier`) and the hooks' options in one object. */
+const PLUGIN_OPTION_NAMES: readonly string[] = [...AUTH_OPTION_NAMES, ...Object.keys(VERIFIER_OPTION_NAMES), 'verifier'];
+
 function pluginSource(options: TokenGatePluginOptions): VerifierOptions | Verifier | undefined {
   if ('verifier' in options && options.verifier !== undefined) return options.verifier;
-  if ('issuer' in options || 'audience' in options) return options as VerifierOptions;
+  if ('issuer' in options || 'audience' in options) {
+    // The verifier options alone: the hooks' own options are not createVerifier()'s.
+    const { optional: _optional, errors: _errors, formatProblem: _formatProblem, ...verifierOptions } = options as VerifierOptions & AuthOptions;
+    return verifierOptions;
+  }
   return undefined;
 }
 
@@ -63,7 +74,7 @@ function compileRouteConfig(route: RouteOptions): void {
 }
 
 async function tokengatePlugin(fastify: FastifyInstance, options: TokenGatePluginOptions): Promise<void> {
-  const settings = hookSettings(pluginSource(options), options);
+  const settings = hookSettings(pluginSource(options), options, PLUGIN_OPTION_NAMES, 'the tokengate plugin options');
   fastify.decorateRequest('auth', null);
   fastify.addHook('onRoute', compileRouteConfig);
   // Callback style, so a request whose token is known passes without a promise; the others

@@ -6,6 +6,9 @@ import {
   compileRequirement,
   compileRoutePolicy,
   routeDeniedError,
+  guardOptions,
+  GUARD_OPTION_NAMES,
+  ROUTE_POLICY_OPTION_NAMES,
   splitGuardArguments,
   type ClaimPredicate,
   type CompiledRequirement,
@@ -14,6 +17,7 @@ import {
   type RouteRule,
   type RouterBehaviour,
   type RoutePolicyOptions,
+  type Verifier,
 } from '@tokengate/core';
 import type { FastifyRequest } from 'fastify';
 import { authenticateRequest, failRequest, hookSettings, type GuardOptions, type TokenGateHook } from './respond.js';
@@ -23,9 +27,10 @@ import { authenticateRequest, failRequest, hookSettings, type GuardOptions, type
  * guard is this one with a fixed requirement. A request is verified once, however many guards it meets.
  * @example app.get('/reports', { preHandler: requireToken({ token: 'user', anyScopes: ['reports:read', 'admin'] }) }, handler);
  */
-export function requireToken(requirement: Requirement, options: GuardOptions = {}): TokenGateHook {
+export function requireToken(requirement: Requirement, given: GuardOptions | Verifier = {}): TokenGateHook {
+  const options = guardOptions<GuardOptions>(given);
   const compiled: CompiledRequirement = compileRequirement(requirement);
-  const settings = hookSettings(options.source, options);
+  const settings = hookSettings(options.source, options, GUARD_OPTION_NAMES, 'guard options');
   return function tokengateGuard(request, reply) {
     return authenticateRequest(settings, request, reply, compiled);
   };
@@ -35,7 +40,7 @@ export function requireToken(requirement: Requirement, options: GuardOptions = {
  * A hook requiring a user token (authorization_code / refresh_token flows): a client token gets 403 `invalid_token_type`.
  * @example app.get('/me', { onRequest: requireUserToken() }, async (request) => request.auth?.subject);
  */
-export function requireUserToken(options: GuardOptions = {}): TokenGateHook {
+export function requireUserToken(options?: GuardOptions | Verifier): TokenGateHook {
   return requireToken({ token: 'user' }, options);
 }
 
@@ -43,7 +48,7 @@ export function requireUserToken(options: GuardOptions = {}): TokenGateHook {
  * A hook requiring a client token (client_credentials flow): a user token gets 403 `invalid_token_type`.
  * @example app.post('/jobs', { preHandler: [requireClientToken()] }, handler);
  */
-export function requireClientToken(options: GuardOptions = {}): TokenGateHook {
+export function requireClientToken(options?: GuardOptions | Verifier): TokenGateHook {
   return requireToken({ token: 'client' }, options);
 }
 
@@ -52,10 +57,10 @@ export function requireClientToken(options: GuardOptions = {}): TokenGateHook {
  * optionally followed by `GuardOptions`.
  * @example app.delete('/files/:id', { preHandler: [requireScopes('files:read', 'files:delete')] }, handler);
  */
-export function requireScopes(...scopes: string[]): TokenGateHook;
-export function requireScopes(...args: [...scopes: string[], options: GuardOptions]): TokenGateHook;
-export function requireScopes(...args: (string | GuardOptions)[]): TokenGateHook {
-  const { items, options } = splitGuardArguments<string, GuardOptions>('requireScopes', args);
+export function requireScopes(...scopes: (string | readonly string[])[]): TokenGateHook;
+export function requireScopes(...args: [...scopes: (string | readonly string[])[], options: GuardOptions]): TokenGateHook;
+export function requireScopes(...args: (string | readonly string[] | GuardOptions | Verifier)[]): TokenGateHook {
+  const { items, options } = splitGuardArguments<string, GuardOptions>('requireScopes', args as (string | readonly string[] | GuardOptions)[]);
   return requireToken({ scopes: items }, options);
 }
 
@@ -63,10 +68,10 @@ export function requireScopes(...args: (string | GuardOptions)[]): TokenGateHook
  * A hook requiring at least one of `scopes`, optionally followed by `GuardOptions`.
  * @example app.get('/files', { onRequest: requireAnyScope('files:read', 'admin', { errors: 'delegate' }) }, handler);
  */
-export function requireAnyScope(...scopes: string[]): TokenGateHook;
-export function requireAnyScope(...args: [...scopes: string[], options: GuardOptions]): TokenGateHook;
-export function requireAnyScope(...args: (string | GuardOptions)[]): TokenGateHook {
-  const { items, options } = splitGuardArguments<string, GuardOptions>('requireAnyScope', args);
+export function requireAnyScope(...scopes: (string | readonly string[])[]): TokenGateHook;
+export function requireAnyScope(...args: [...scopes: (string | readonly string[])[], options: GuardOptions]): TokenGateHook;
+export function requireAnyScope(...args: (string | readonly string[] | GuardOptions | Verifier)[]): TokenGateHook {
+  const { items, options } = splitGuardArguments<string, GuardOptions>('requireAnyScope', args as (string | readonly string[] | GuardOptions)[]);
   return requireToken({ anyScopes: items }, options);
 }
 
@@ -77,8 +82,8 @@ export function requireAnyScope(...args: (string | GuardOptions)[]): TokenGateHo
  */
 export function requireClaims(...predicates: ClaimPredicate[]): TokenGateHook;
 export function requireClaims(...args: [...predicates: ClaimPredicate[], options: GuardOptions]): TokenGateHook;
-export function requireClaims(...args: (ClaimPredicate | GuardOptions)[]): TokenGateHook {
-  const { items, options } = splitGuardArguments<ClaimPredicate, GuardOptions>('requireClaims', args);
+export function requireClaims(...args: (ClaimPredicate | GuardOptions | Verifier)[]): TokenGateHook {
+  const { items, options } = splitGuardArguments<ClaimPredicate, GuardOptions>('requireClaims', args as (ClaimPredicate | GuardOptions)[]);
   return requireToken({ claims: items }, options);
 }
 
@@ -116,8 +121,8 @@ type FastifyRouterConfig = FastifyRouterSettings & { readonly routerOptions?: Fa
  * ]));
  */
 export function routePolicy(rules: readonly RouteRule[], options: RoutePolicyOptions & GuardOptions = {}): TokenGateHook {
+  const settings = hookSettings(options.source, options, ROUTE_POLICY_OPTION_NAMES, 'routePolicy() options');
   const policy = compileRoutePolicy(rules, options);
-  const settings = hookSettings(options.source, options);
   return async function tokengateRoutePolicy(request, reply) {
     let decision: RouteDecision;
     try {

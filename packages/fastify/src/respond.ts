@@ -6,6 +6,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   PROBLEM_CONTENT_TYPE,
   adoptRequestAuth,
+  AUTH_OPTION_NAMES,
+  checkAdapterOptions,
   ownMember,
   type AdoptForeignAuth,
   compileRequirement,
@@ -103,12 +105,13 @@ function resolveSource(source: VerifierOptions | Verifier | undefined): Verifier
  * lazily, on the first request.
  * @example const settings = hookSettings({ issuer, audience }, { errors: 'delegate' });
  */
-export function hookSettings(source: VerifierOptions | Verifier | undefined, options: AuthOptions & Pick<GuardOptions, 'adoptForeignAuth'> = {}): HookSettings {
-  if (options.adoptForeignAuth !== undefined && typeof options.adoptForeignAuth !== 'function') throw new TypeError('"adoptForeignAuth" must be a function');
-  if (options.errors !== undefined && options.errors !== 'respond' && options.errors !== 'delegate') {
-    throw new TypeError(`"errors" must be 'respond' or 'delegate' (got ${JSON.stringify(options.errors)})`);
-  }
-  if (options.formatProblem !== undefined && typeof options.formatProblem !== 'function') throw new TypeError('"formatProblem" must be a function');
+export function hookSettings(
+  source: VerifierOptions | Verifier | undefined,
+  options: AuthOptions & Pick<GuardOptions, 'adoptForeignAuth'> = {},
+  names: readonly string[] = AUTH_OPTION_NAMES,
+  where = 'auth() options',
+): HookSettings {
+  checkAdapterOptions(options, names, where);
   return Object.freeze({
     gate: createGate({ source: resolveSource(source), environment: process.env, onNotConfigured: logNotConfigured }),
     optional: options.optional === true,

@@ -2,7 +2,7 @@
  * `auth()`: authenticate the request and put the verified token on `ctx.state.auth`.
  */
 import type { Context, Middleware, Next } from 'koa';
-import { adoptRequestAuth, ownMember, type AdoptForeignAuth, type AccessToken, type CompiledRequirement, type Gate, type RequestLike, type Verifier, type VerifierOptions } from '@tokengate/core';
+import { adoptRequestAuth, AUTH_OPTION_NAMES, checkAdapterOptions, ownMember, type AdoptForeignAuth, type AccessToken, type CompiledRequirement, type Gate, type RequestLike, type Verifier, type VerifierOptions } from '@tokengate/core';
 import { createKoaGate, rejectRequest, type AuthOptions, type GuardOptions } from './respond.js';
 
 declare module 'koa' {
@@ -106,6 +106,7 @@ class KoaInput implements RequestLike {
  * app.use((ctx) => { ctx.body = { user: ctx.state.auth?.subject } });
  */
 export function auth(source?: VerifierOptions | Verifier, options: AuthOptions = {}): Middleware {
+  checkAdapterOptions(options, AUTH_OPTION_NAMES, 'auth() options');
   const gate = createKoaGate(source);
   const optional = options.optional === true;
   async function authenticate(ctx: Context, next: Next, input: KoaInput): Promise<void> {

@@ -3,7 +3,7 @@
  * `auth()` attached, or authenticates by itself, so it also works as a drop-in.
  */
 import type { Context, Middleware, Next } from 'koa';
-import { compileRequirement, compileRoutePolicy, routeDeniedError, splitGuardArguments, type ClaimPredicate, type Requirement, type RouteDecision, type RoutePolicyOptions, type RouteRule } from '@tokengate/core';
+import { checkAdapterOptions, compileRequirement, compileRoutePolicy, GUARD_OPTION_NAMES, guardOptions, ROUTE_POLICY_OPTION_NAMES, routeDeniedError, splitGuardArguments, type ClaimPredicate, type Requirement, type Verifier, type RouteDecision, type RoutePolicyOptions, type RouteRule } from '@tokengate/core';
 import { guardRequest } from './auth.js';
 import { createKoaGate, rejectRequest, type GuardOptions } from './respond.js';
 
@@ -12,9 +12,11 @@ import { createKoaGate, rejectRequest, type GuardOptions } from './respond.js';
  * `claims`). Every other guard calls it. A bad requirement throws `TypeError` at start-up.
  * @example router.post('/v1/fonts', requireToken({ token: 'user', scopes: ['create:webfonts:kit'] }), createKit);
  */
-export function requireToken(requirement: Requirement, options: GuardOptions = {}): Middleware {
+export function requireToken(requirement: Requirement, given: GuardOptions | Verifier = {}): Middleware {
+  const options = guardOptions<GuardOptions>(given);
+  checkAdapterOptions(options, GUARD_OPTION_NAMES, 'guard options');
   const compiled = compileRequirement(requirement);
-  const gate = createKoaGate(options.source, options.adoptForeignAuth);
+  const gate = createKoaGate(options.source);
   return function tokengateGuard(ctx: Context, next: Next): Promise<void> {
     return guardRequest(ctx, next, gate, compiled, options);
   };
@@ -24,7 +26,7 @@ export function requireToken(requirement: Requirement, options: GuardOptions = {
  * Require a user token (authorization_code / refresh_token flows); client tokens get 403 `invalid_token_type`.
  * @example app.use(requireUserToken());
  */
-export function requireUserToken(options?: GuardOptions): Middleware {
+export function requireUserToken(options?: GuardOptions | Verifier): Middleware {
   return requireToken({ token: 'user' }, options);
 }
 
@@ -32,7 +34,7 @@ export function requireUserToken(options?: GuardOptions): Middleware {
  * Require a client token (client_credentials flow); user tokens get 403 `invalid_token_type`.
  * @example router.post('/internal/sync', requireClientToken(), sync);
  */
-export function requireClientToken(options?: GuardOptions): Middleware {
+export function requireClientToken(options?: GuardOptions | Verifier): Middleware {
   return requireToken({ token: 'client' }, options);
 }
 
@@ -41,10 +43,10 @@ export function requireClientToken(options?: GuardOptions): Middleware {
  * options object is accepted.
  * @example router.get('/v1/fonts', requireScopes('read:font:data'), listFonts);
  */
-export function requireScopes(...scopes: string[]): Middleware;
-export function requireScopes(...args: [...scopes: string[], options: GuardOptions]): Middleware;
-export function requireScopes(...args: (string | GuardOptions)[]): Middleware {
-  const { items, options } = splitGuardArguments<string, GuardOptions>('requireScopes', args);
+export function requireScopes(...scopes: (string | readonly string[])[]): Middleware;
+export function requireScopes(...args: [...scopes: (string | readonly string[])[], options: GuardOptions]): Middleware;
+export function requireScopes(...args: (string | readonly string[] | GuardOptions | Verifier)[]): Middleware {
+  const { items, options } = splitGuardArguments<string, GuardOptions>('requireScopes', args as (string | readonly string[] | GuardOptions)[]);
   return requireToken({ scopes: items }, options);
 }
 
@@ -52,10 +54,10 @@ export function requireScopes(...args: (string | GuardOptions)[]): Middleware {
  * Require at least one of the scopes. A trailing options object is accepted.
  * @example router.get('/v1/reports', requireAnyScope('reports:read', 'admin'), listReports);
  */
-export function requireAnyScope(...scopes: string[]): Middleware;
-export function requireAnyScope(...args: [...scopes: string[], options: GuardOptions]): Middleware;
-export function requireAnyScope(...args: (string | GuardOptions)[]): Middleware {
-  const { items, options } = splitGuardArguments<string, GuardOptions>('requireAnyScope', args);
+export function requireAnyScope(...scopes: (string | readonly string[])[]): Middleware;
+export function requireAnyScope(...args: [...scopes: (string | readonly string[])[], options: GuardOptions]): Middleware;
+export function requireAnyScope(...args: (string | readonly string[] | GuardOptions | Verifier)[]): Middleware {
+  const { items, options } = splitGuardArguments<string, GuardOptions>('requireAnyScope', args as (string | readonly string[] | GuardOptions)[]);
   return requireToken({ anyScopes: items }, options);
 }
 
@@ -66,8 +68,8 @@ export function requireAnyScope(...args: (string | GuardOptions)[]): Middleware 
  */
 export function requireClaims(...predicates: ClaimPredicate[]): Middleware;
 export function requireClaims(...args: [...predicates: ClaimPredicate[], options: GuardOptions]): Middleware;
-export function requireClaims(...args: (ClaimPredicate | GuardOptions)[]): Middleware {
-  const { items, options } = splitGuardArguments<ClaimPredicate, GuardOptions>('requireClaims', args);
+export function requireClaims(...args: (ClaimPredicate | GuardOptions | Verifier)[]): Middleware {
+  const { items, options } = splitGuardArguments<ClaimPredicate, GuardOptions>('requireClaims', args as (ClaimPredicate | GuardOptions)[]);
   return requireToken({ claims: items }, options);
 }
 
@@ -84,8 +86,9 @@ export function requireClaims(...args: (ClaimPredicate | GuardOptions)[]): Middl
  * ]));
  */
 export function routePolicy(rules: readonly RouteRule[], options: RoutePolicyOptions & GuardOptions = {}): Middleware {
+  checkAdapterOptions(options, ROUTE_POLICY_OPTION_NAMES, 'routePolicy() options');
   const policy = compileRoutePolicy(rules, options);
-  const gate = createKoaGate(options.source, options.adoptForeignAuth);
+  const gate = createKoaGate(options.source);
   return async function tokengateRoutePolicy(ctx: Context, next: Next): Promise<void> {
     let decision: RouteDecision;
     try {

@@ -80,8 +80,7 @@ function logNotConfigured(error: TokenGateError): void {
  * start-up; without a source the environment (`TOKENGATE_*`) is read on the first request.
  * @example const gate = createKoaGate({ issuer: 'https://auth.example.com/', audience: 'https://api.example.com' });
  */
-export function createKoaGate(source: VerifierOptions | Verifier | undefined, adoptForeignAuth?: unknown): Gate {
-  if (adoptForeignAuth !== undefined && typeof adoptForeignAuth !== 'function') throw new TypeError('"adoptForeignAuth" must be a function');
+export function createKoaGate(source: VerifierOptions | Verifier | undefined): Gate {
   const verifier = source === undefined || isVerifier(source) ? source : createVerifier(source);
   return createGate({ source: verifier, environment: process.env, onNotConfigured: logNotConfigured });
 }
