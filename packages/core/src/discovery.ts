@@ -3,6 +3,7 @@
  * document's `issuer` checked against the configured one (RFC 8414 §3.3).
  */
 import { fetchJson, IssuerResponseError, type HttpLimits } from './http.js';
+import { isSecureUrl } from './secure-url.js';
 
 /** The metadata members tokengate uses. */
 export interface IssuerMetadata {
@@ -22,21 +23,27 @@ export function metadataUrls(issuer: string): [string, string] {
   return [oauth, oidc];
 }
 
-function checkMetadata(value: unknown, issuer: string): IssuerMetadata {
+function checkMetadata(value: unknown, issuer: string, allowHttp: boolean): IssuerMetadata {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new IssuerResponseError('Issuer metadata is not a JSON object');
   const metadata = value as IssuerMetadata;
   if (metadata.issuer !== issuer) throw new IssuerResponseError('Issuer metadata names a different issuer');
   if (metadata.jwks_uri !== undefined && (typeof metadata.jwks_uri !== 'string' || !URL.canParse(metadata.jwks_uri))) {
     throw new IssuerResponseError('Issuer metadata has an invalid jwks_uri');
   }
+  if (metadata.jwks_uri !== undefined && !isSecureUrl(new URL(metadata.jwks_uri), allowHttp)) {
+    throw new IssuerResponseError(`Issuer metadata names a jwks_uri that does not use https: (${metadata.jwks_uri.slice(0, 200)})`);
+  }
   return metadata;
 }
 
-/** Fetch and check the issuer's metadata. Throws `IssuerResponseError` or a network error. */
-export async function discoverMetadata(issuer: string, limits: HttpLimits): Promise<IssuerMetadata> {
+/**
+ * Fetch and check the issuer's metadata: its `issuer` ours, its `jwks_uri` a URL keys may come
+ * from (`https:`, loopback, or `allowHttp`). Throws `IssuerResponseError` or a network error.
+ */
+export async function discoverMetadata(issuer: string, limits: HttpLimits, allowHttp = false): Promise<IssuerMetadata> {
   for (const url of metadataUrls(issuer)) {
     const document = await fetchJson(url, limits);
-    if (document !== undefined) return checkMetadata(document, issuer);
+    if (document !== undefined) return checkMetadata(document, issuer, allowHttp);
   }
   throw new IssuerResponseError('The issuer publishes no metadata (RFC 8414 or OpenID Connect Discovery)');
 }

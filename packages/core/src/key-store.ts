@@ -11,6 +11,8 @@ export interface KeyStoreSettings extends Omit<KeySetSettings, 'onKeySetChange'>
   readonly maxIssuers: number;
   /** Used instead of discovery (single-issuer configurations). */
   readonly jwksUri: string | undefined;
+  /** Accept a discovered `http:` jwks_uri on a non-loopback host (`dangerouslyAllowHttpIssuer`). */
+  readonly allowHttp: boolean;
   /** Called with the issuer and the key ids of each new key set. */
   readonly onKeySetChange?: (issuer: string, thumbprints: ReadonlySet<string>) => void;
 }
@@ -47,7 +49,7 @@ export class KeyStore {
     const { clock, failureBackoff } = this.#settings;
     if (entry.metadata !== undefined && entry.failedAt !== undefined && clock() >= entry.failedAt + failureBackoff) entry.metadata = undefined;
     if (entry.metadata === undefined) {
-      const pending = discoverMetadata(issuer, this.#settings);
+      const pending = discoverMetadata(issuer, this.#settings, this.#settings.allowHttp);
       entry.metadata = pending;
       entry.failedAt = undefined;
       pending.catch(() => {

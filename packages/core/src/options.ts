@@ -14,6 +14,7 @@ import { nodeSignatureVerifier } from './signature.js';
 import type { TokenCacheOptions } from './token-cache.js';
 import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, isSupportedAlgorithm } from './algorithms.js';
 import { checkKnownOptions, type OptionNames } from './known-options.js';
+import { isSecureUrl } from './secure-url.js';
 
 /** How the issuer's signing keys are fetched and cached. All durations in milliseconds. */
 export interface JwksOptions {
@@ -186,6 +187,7 @@ export interface ResolvedOptions {
   readonly clockTolerance: number;
   readonly maxTokenAge: number | undefined;
   readonly strict: boolean;
+  readonly dangerouslyAllowHttpIssuer: boolean;
   readonly dangerouslyAcceptBoundTokensAsBearer: boolean;
   readonly criticalHeaders: ReadonlySet<string>;
   readonly scopeClaims: ScopeClaimNames;
@@ -205,7 +207,6 @@ export interface ResolvedOptions {
   readonly mode: VerificationMode;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const TOKEN_METHODS: readonly TokenMethod[] = ['header', 'query', 'body'];
 const AUTH_METHODS: readonly IntrospectionAuthMethod[] = ['client_secret_basic', 'client_secret_post'];
 const MODES: readonly VerificationMode[] = ['jwt', 'introspect', 'auto'];
@@ -225,11 +226,6 @@ function nonNegative(value: unknown, option: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(option, 'must be a non-negative number');
   return value;
-}
-
-/** Whether a URL may carry credentials and tokens: `https:`, or `http:` on loopback or with the opt-in. */
-function isSecureUrl(url: URL, allowHttp: boolean): boolean {
-  return url.protocol === 'https:' || (url.protocol === 'http:' && (allowHttp || LOOPBACK_HOSTS.has(url.hostname)));
 }
 
 function checkSecureUrl(value: string, option: string, allowHttp: boolean): void {
@@ -417,6 +413,8 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   if (options.jwksUri !== undefined) {
     if (issuers.length > 1) fail('jwksUri', 'can be used with a single issuer only; several issuers are discovered one by one');
     if (typeof options.jwksUri !== 'string' || !URL.canParse(options.jwksUri)) fail('jwksUri', 'must be an absolute URL');
+    // The keys decide everything: they come over https (or from loopback), like the issuer's metadata.
+    checkSecureUrl(options.jwksUri, 'jwksUri', options.dangerouslyAllowHttpIssuer === true);
   }
   const secret = resolveSecret(options.secret);
   const maxTokenAge = options.maxTokenAge === undefined ? undefined : nonNegative(options.maxTokenAge, 'maxTokenAge', 0);
@@ -432,6 +430,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     clockTolerance: nonNegative(options.clockTolerance, 'clockTolerance', 5),
     maxTokenAge,
     strict: options.strict === true,
+    dangerouslyAllowHttpIssuer: optionalBoolean(options.dangerouslyAllowHttpIssuer, 'dangerouslyAllowHttpIssuer'),
     dangerouslyAcceptBoundTokensAsBearer: optionalBoolean(options.dangerouslyAcceptBoundTokensAsBearer, 'dangerouslyAcceptBoundTokensAsBearer'),
     criticalHeaders: new Set(options.criticalHeaders === undefined ? [] : stringList(options.criticalHeaders, 'criticalHeaders')),
     scopeClaims: Object.freeze({ ...DEFAULT_SCOPE_CLAIMS, ...options.scopeClaims }),

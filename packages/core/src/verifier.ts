@@ -93,6 +93,7 @@ export function createVerifier(input: VerifierOptions): Verifier {
     fetch: options.fetch,
     clock: options.clock,
     jwksUri: options.jwksUri,
+    allowHttp: options.dangerouslyAllowHttpIssuer,
     onKeySetChange: cache && ((issuer, thumbprints) => cache.dropRemovedKeys(issuer, thumbprints)),
   });
   const reported = new WeakSet<TokenGateError>();

@@ -1,5 +1,5 @@
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
-import { createVerifier, TokenGateError, type Verifier, type VerifierOptions } from '@tokengate/core';
+import { createVerifier, TokenGateError, type FetchLike, type Verifier, type VerifierOptions } from '@tokengate/core';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -194,5 +194,32 @@ describe('several issuers', () => {
     await expect(verifier.verify(await b.mintUserToken())).resolves.toMatchObject({ issuer: b.issuer });
     const forged = await a.mintToken({ issuer: b.issuer, claims: { sub: 'x' }, kid: b.currentKid });
     expect((await failure(verifier.verify(forged))).code).toBe('invalid_token');
+  });
+});
+
+describe('a discovered jwks_uri', () => {
+  it('over http: to a host that is not loopback is refused (503, the cause names it), and never fetched', async () => {
+    const own = await createTestIssuer();
+    try {
+      const requested: string[] = [];
+      // Real HTTP to the issuer; its metadata document is rewritten to name a plain-http key URL.
+      const fetch: FetchLike = async (input, init) => {
+        requested.push(String(input));
+        const response = await globalThis.fetch(input, init);
+        if (!String(input).includes('/.well-known/')) return response;
+        const metadata = (await response.json()) as Record<string, unknown>;
+        return Response.json({ ...metadata, jwks_uri: 'http://keys.example.com/jwks' });
+      };
+      const verifier = createVerifier({ issuer: own.issuer, audience: own.audience, fetch });
+      const error = await verifier.verify(await own.mintUserToken()).then(
+        () => undefined,
+        (reason: unknown) => reason as TokenGateError,
+      );
+      expect([error?.code, error?.status]).toEqual(['temporarily_unavailable', 503]);
+      expect(String((error?.cause as Error).message)).toMatch(/jwks_uri that does not use https:/);
+      expect(requested.some((url) => url.startsWith('http://keys.example.com'))).toBe(false);
+    } finally {
+      await own.close();
+    }
   });
 });

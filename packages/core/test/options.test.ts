@@ -24,6 +24,7 @@ describe('bad configuration fails at construction, naming the option', () => {
     ['NaN maxTokenAge', { ...base, maxTokenAge: Number.NaN }, /"maxTokenAge" option must be a non-negative number/],
     ['jwksUri with several issuers', { ...base, issuer: [base.issuer, 'https://b.example/'], jwksUri: 'https://a/jwks' }, /"jwksUri" option can be used with a single issuer/],
     ['relative jwksUri', { ...base, jwksUri: '/jwks' }, /"jwksUri" option must be an absolute URL/],
+    ['http jwksUri that is not loopback (keys anyone on the path could swap)', { ...base, jwksUri: 'http://keys.example.com/jwks' }, /"jwksUri" option must use https:/],
     ['unknown token method', { ...base, tokenMethods: ['cookie'] }, /"tokenMethods" option contains an unknown method/],
     ['negative jwks timeout', { ...base, jwks: { timeoutDuration: -5 } }, /"jwks.timeoutDuration" option/],
     ['classify not a function', { ...base, classify: 'user' }, /"classify" option must be a function/],
@@ -34,6 +35,11 @@ describe('bad configuration fails at construction, naming the option', () => {
       expect(build(options)).toThrow(message);
     });
   }
+
+  it('accepts an http: jwksUri on loopback and with the loud opt-in', () => {
+    expect(build({ ...base, jwksUri: 'http://127.0.0.1:8080/jwks' })).not.toThrow();
+    expect(build({ ...base, jwksUri: 'http://keys.example.com/jwks', dangerouslyAllowHttpIssuer: true })).not.toThrow();
+  });
 
   it('accepts http: on loopback and with the loud opt-in', () => {
     expect(build({ ...base, issuer: 'http://127.0.0.1:8080' })).not.toThrow();
