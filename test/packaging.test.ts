@@ -39,3 +39,18 @@ describe.each(packages)('built package %s', (name) => {
     expect(Object.keys(required).filter((key) => key !== '__esModule' && key !== 'module.exports').sort()).toEqual(names);
   });
 });
+
+describe('one error class for ESM and CommonJS together', () => {
+  it('isTokenGateError recognises an error from the other build, which instanceof does not', async () => {
+    const directory = join(root, 'packages', 'core');
+    const manifest = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as Manifest;
+    type Core = { TokenGateError: new (code: string, description: string) => Error; isTokenGateError(value: unknown): boolean };
+    const cjs = requireFromRoot(join(directory, manifest.exports['.'].require.default)) as Core;
+    const esm = (await import(pathToFileURL(join(directory, manifest.exports['.'].import.default)).href)) as Core;
+    expect(cjs.TokenGateError).not.toBe(esm.TokenGateError);
+    const fromCjs = new cjs.TokenGateError('invalid_token', 'x');
+    const fromEsm = new esm.TokenGateError('invalid_token', 'x');
+    expect(fromCjs instanceof esm.TokenGateError).toBe(false);
+    expect([esm.isTokenGateError(fromCjs), cjs.isTokenGateError(fromEsm), esm.isTokenGateError(new Error('x')), cjs.isTokenGateError({ code: 'invalid_token' })]).toEqual([true, true, false, false]);
+  });
+});

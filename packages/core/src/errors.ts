@@ -100,8 +100,17 @@ const DEFAULT_PRESENTATION: ErrorPresentation = { realm: 'api', problemTypeBase:
  *   if (error instanceof TokenGateError) res.status(error.status).set(error.headers()).json(error.toProblem())
  * }
  */
+/**
+ * Marks every `TokenGateError`, whichever copy of this package made it: an application that loads
+ * both the ESM and the CommonJS build (directly or through a dependency) has two classes, and
+ * `instanceof` sees only one. A registered symbol is the same in both.
+ */
+const BRAND = Symbol.for('tokengate.error');
+
 export class TokenGateError extends Error {
   override readonly name = 'TokenGateError';
+  /** The brand `isTokenGateError` reads (see `BRAND`). */
+  readonly [BRAND] = true;
   /** The failure code. */
   readonly code: TokenGateErrorCode;
   /** The HTTP status for the code. */
@@ -176,7 +185,11 @@ export class TokenGateError extends Error {
   }
 }
 
-/** True for errors raised by tokengate. */
+/**
+ * True for errors raised by tokengate, also those of another copy of the package (its ESM and
+ * CommonJS builds loaded side by side), which `instanceof` does not recognise: use this check.
+ * @example if (isTokenGateError(error)) res.status(error.status).set(error.headers()).json(error.toProblem());
+ */
 export function isTokenGateError(value: unknown): value is TokenGateError {
-  return value instanceof TokenGateError;
+  return value instanceof TokenGateError || (value instanceof Error && (value as unknown as Record<symbol, unknown>)[BRAND] === true);
 }
