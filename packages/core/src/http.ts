@@ -40,15 +40,22 @@ async function readCapped(response: Response, maxBytes: number): Promise<Uint8Ar
   return Buffer.concat(chunks, size);
 }
 
+/** What a capped fetch tells its owner of each answer: enough to say what went wrong in a log. */
+export interface ResponseSummary {
+  readonly url: string;
+  readonly status: number;
+  readonly contentType: string | null;
+}
+
 /**
  * A `fetch` for jose's remote key set: same contract, but the body is read under the size cap
- * first, and `onResponse` sees each successful body (to notice new key sets).
+ * first, and `onResponse` sees each answer (to notice new key sets, and to name a bad one).
  */
-export function createCappedFetch(limits: HttpLimits, onResponse?: () => void): FetchLike {
+export function createCappedFetch(limits: HttpLimits, onResponse?: (summary: ResponseSummary) => void): FetchLike {
   return async (input, init) => {
     const response = await limits.fetch(input, { ...init, redirect: 'manual' });
     const body = await readCapped(response, limits.maxResponseBytes);
-    if (response.status === 200) onResponse?.();
+    onResponse?.({ url: String(input), status: response.status, contentType: response.headers.get('content-type') });
     return new Response(response.status === 204 || response.status === 304 ? null : body, {
       status: response.status,
       headers: response.headers,

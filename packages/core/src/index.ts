@@ -16,6 +16,7 @@ export type {
   VerificationMode,
 } from './options.js';
 export { IntrospectionConfigurationError, looksLikeJws } from './introspect.js';
+export { ClaimMismatchError } from './claim-mismatch.js';
 export type { AccessToken, Claims, Clock, FetchLike, JsonValue, ProtectedHeader, RequestLike, TokenType } from './types.js';
 export { TokenGateError, isTokenGateError, ERROR_CODES, type TokenGateErrorCode, type TokenGateErrorOptions, type ErrorPresentation, type ErrorHeaders } from './errors.js';
 export { PROBLEM_CONTENT_TYPE, DEFAULT_PROBLEM_TYPE_BASE, createInstanceId, type ProblemDetails } from './problem.js';

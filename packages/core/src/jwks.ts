@@ -8,7 +8,7 @@
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, type JSONWebKeySet, type JWSHeaderParameters } from 'jose';
 import { KeyObject, type webcrypto } from 'node:crypto';
 import { TokenGateError } from './errors.js';
-import { createCappedFetch, type HttpLimits } from './http.js';
+import { createCappedFetch, IssuerResponseError, type HttpLimits, type ResponseSummary } from './http.js';
 import { jwkThumbprint } from './key-thumbprint.js';
 import { KeyMismatchError, prepareKey, type PreparedKey } from './signature.js';
 import type { Clock, ProtectedHeader } from './types.js';
@@ -40,6 +40,8 @@ export class IssuerKeySet {
   #appliedGeneration = 0;
   #lastGood: { readonly local: LocalSet; readonly at: number } | undefined;
   #failedAt = Number.NEGATIVE_INFINITY;
+  /** The last answer of the JWKS endpoint, to name it when the key set cannot be used. */
+  #lastResponse: ResponseSummary | undefined;
 
   constructor(resolveJwksUri: () => Promise<string>, settings: KeySetSettings) {
     this.#resolveJwksUri = resolveJwksUri;
@@ -57,6 +59,23 @@ export class IssuerKeySet {
     return this.#prepared.get(lookupKey(header));
   }
 
+  /**
+   * Fetch the key set now (start-up check): resolves with the number of keys it publishes, or
+   * rejects with what is wrong (the endpoint's answer named, as in logs).
+   */
+  async load(): Promise<number> {
+    const remote = this.#remote ?? (await this.#createRemote());
+    try {
+      await remote.reload();
+    } catch (error) {
+      throw this.#explained(error);
+    }
+    this.#applyNewKeySet();
+    const keys = remote.jwks()?.keys ?? [];
+    if (keys.length === 0) throw new IssuerResponseError('The issuer publishes an empty key set');
+    return keys.length;
+  }
+
   /** Find the key for a token header, fetching the key set when needed. */
   async getKey(header: ProtectedHeader): Promise<PreparedKey> {
     const cached = this.cachedKey(header);
@@ -69,7 +88,7 @@ export class IssuerKeySet {
     } catch (error) {
       if (isKeySelectionError(error)) throw keySelectionError(error);
       this.#failedAt = this.#settings.clock();
-      return this.#fromLastGood(header, error);
+      return this.#fromLastGood(header, this.#explained(error));
     }
     this.#applyNewKeySet();
     return this.#remember(header, cryptoKey);
@@ -81,11 +100,27 @@ export class IssuerKeySet {
       timeoutDuration: this.#settings.timeoutDuration,
       cooldownDuration: this.#settings.cooldownDuration,
       cacheMaxAge: this.#settings.cacheMaxAge,
-      [customFetch]: createCappedFetch(this.#settings, () => {
-        this.#fetchedGeneration += 1;
+      [customFetch]: createCappedFetch(this.#settings, (summary) => {
+        this.#lastResponse = summary;
+        if (summary.status === 200) this.#fetchedGeneration += 1;
       }),
     });
     return this.#remote;
+  }
+
+  /**
+   * The failure with what the endpoint answered, when it answered: a 404, a 401 or an HTML page is
+   * a misconfigured `jwksUri` rather than an outage, and the log should say so (the client still
+   * gets a 503; nothing of this reaches it).
+   */
+  #explained(error: unknown): unknown {
+    const last = this.#lastResponse;
+    this.#lastResponse = undefined;
+    if (last === undefined) return error;
+    const json = last.contentType === null || /json/i.test(last.contentType);
+    if (last.status === 200 && json) return error;
+    const what = last.status === 200 ? `200 with ${last.contentType ?? 'no content type'}, not a JSON key set` : `HTTP ${last.status}`;
+    return new IssuerResponseError(`The JWKS endpoint ${last.url} answered ${what}: check jwksUri or the issuer's jwks_uri`, { cause: error });
   }
 
   #inBackoff(): boolean {

@@ -1,6 +1,7 @@
 /**
  * Registered-claim rules (RFC 7519 §4.1, RFC 9068 §4), applied after the signature is verified.
  */
+import { ClaimMismatchError } from './claim-mismatch.js';
 import { TokenGateError } from './errors.js';
 import type { Claims } from './types.js';
 
@@ -16,8 +17,8 @@ export interface ClaimPolicy {
 
 const STRICT_REQUIRED = ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti'] as const;
 
-function invalid(description: string): TokenGateError {
-  return new TokenGateError('invalid_token', description);
+function invalid(description: string, cause?: Error): TokenGateError {
+  return new TokenGateError('invalid_token', description, cause === undefined ? {} : { cause });
 }
 
 function isoTime(seconds: number): string {
@@ -36,7 +37,7 @@ function numericDate(claims: Claims, name: 'exp' | 'nbf' | 'iat'): number | unde
 export function acceptedIssuer(claims: Claims, issuers: readonly string[]): string {
   const iss = claims.iss;
   if (typeof iss !== 'string') throw invalid('The token has no "iss" claim');
-  if (!issuers.includes(iss)) throw invalid('The token was issued by an issuer this API does not accept');
+  if (!issuers.includes(iss)) throw invalid('The token was issued by an issuer this API does not accept', new ClaimMismatchError('iss', issuers, iss));
   return iss;
 }
 
@@ -51,7 +52,7 @@ export function checkAudience(aud: unknown, audiences: readonly string[]): void 
   } else {
     throw invalid('The "aud" claim must be a string or an array of strings');
   }
-  throw invalid('The token is meant for another audience');
+  throw invalid('The token is meant for another audience', new ClaimMismatchError('aud', audiences, aud));
 }
 
 /** The time rules of a claim set. */

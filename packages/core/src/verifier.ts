@@ -45,6 +45,14 @@ export interface Verifier {
   readonly options: ResolvedOptions;
   /** Current size of the verified-token cache. */
   stats(): VerifierStats;
+  /**
+   * Check at start-up that tokens can be verified: discovers each issuer's metadata and fetches
+   * its key set (and the introspection endpoint, when one is to be discovered) once. Resolves when
+   * all are usable; rejects with an `Error` saying precisely what is not, for servers that prefer
+   * to fail at boot rather than answer 503. Optional: without it the same happens on first use.
+   * @example await verifier.ready(); app.listen(3000);
+   */
+  ready(): Promise<void>;
 }
 
 /** Cache figures of a verifier. */
@@ -191,8 +199,25 @@ export function createVerifier(input: VerifierOptions): Verifier {
   /** `verifyToken` for an extracted token: extraction's checks and `takeLookup` already ran. */
   const verifyUncached = dispatch(options.mode, verifySignedJwt, verifyOpaque);
 
+  async function ready(): Promise<void> {
+    const usesKeys = [...options.algorithms].some((alg) => !HMAC_ALGORITHMS.includes(alg)) && options.mode !== 'introspect';
+    for (const issuer of options.issuers) {
+      try {
+        if (usesKeys) await store.keySet(issuer).load();
+        if (options.introspection !== undefined && options.introspection.endpoint === undefined) {
+          const endpoint = (await store.metadata(issuer)).introspection_endpoint;
+          if (typeof endpoint !== 'string') throw new Error('The issuer metadata has no introspection_endpoint: set introspection.endpoint');
+        }
+      } catch (cause) {
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        throw new Error(`tokengate cannot verify tokens of ${issuer}: ${reason}`, { cause });
+      }
+    }
+  }
+
   return Object.freeze({
     options,
+    ready,
     fail,
     stats: () => ({
       cachedTokens: cache?.size ?? 0,
