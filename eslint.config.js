@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'bench/.scratch/**', 'bench/.profiles/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'bench/.scratch/**', 'bench/.profiles/**', 'test/install-fixture/**', 'packs/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
