@@ -2,7 +2,5 @@
 # One command on a fresh machine: gets the pinned pnpm, installs, builds, and starts the demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/ensure-pnpm.sh || exit 1
-"$PNPM" install --frozen-lockfile >&2
-"$PNPM" run build >&2
+source scripts/prepare.sh || exit 1
 exec node --import tsx scripts/demo.ts "$@"

@@ -12,4 +12,6 @@ if [ "$("$prefix/bin/pnpm" --version 2>/dev/null)" != "$pinned" ]; then
 fi
 PNPM="$prefix/bin/pnpm"
 PATH="$prefix/bin:$PATH"
+# The pinned version is the point: no "update available" banner suggesting otherwise.
+export npm_config_update_notifier=false
 export PNPM PATH

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Starts one example API (express, koa or fastify) against your own issuer:
+#   TOKENGATE_ISSUER=… TOKENGATE_AUDIENCE=… bash scripts/example.sh express
+set -euo pipefail
+cd "$(dirname "$0")/.."
+case "${1:-}" in
+  express | koa | fastify) ;;
+  *) echo "usage: bash scripts/example.sh express|koa|fastify" >&2; exit 2 ;;
+esac
+source scripts/prepare.sh || exit 1
+exec "$PNPM" --silent --filter "@tokengate/example-$1" start
