@@ -2,6 +2,7 @@
  * Configuration from environment variables, for drop-in guards. The caller passes the
  * environment explicitly (`process.env`); core never reads it by itself.
  */
+import { withConfigurationLog } from './configuration-log.js';
 import { TokenGateError } from './errors.js';
 import type { VerifierOptions } from './options.js';
 import { createVerifier, type Verifier } from './verifier.js';
@@ -57,6 +58,7 @@ export function lazyVerifier(
   source: VerifierSource | undefined,
   environment: Readonly<Record<string, string | undefined>>,
   onNotConfigured?: (error: TokenGateError) => void,
+  log?: (line: string) => void,
 ): () => Verifier {
   let verifier: Verifier | undefined = isVerifier(source) ? source : undefined;
   let reported = false;
@@ -76,7 +78,7 @@ export function lazyVerifier(
       throw error;
     }
     try {
-      verifier = createVerifier(options);
+      verifier = createVerifier(log === undefined ? options : withConfigurationLog(options, log));
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause);
       throw new TokenGateError('server_error', `tokengate configuration is invalid: ${reason}`, { cause });

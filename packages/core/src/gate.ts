@@ -57,6 +57,8 @@ export interface GateSettings {
   readonly environment: Readonly<Record<string, string | undefined>>;
   /** Told once when neither options nor environment configure tokengate. */
   readonly onNotConfigured?: (error: TokenGateError) => void;
+  /** Where a verifier made from the environment logs configuration problems (see `withConfigurationLog`). */
+  readonly log?: (line: string) => void;
 }
 
 /** The per-request operations adapters call. `request` is the framework's own request object. */
@@ -92,7 +94,7 @@ export interface Gate {
  * @example const gate = createGate({ source: { issuer, audience }, environment: process.env });
  */
 export function createGate(settings: GateSettings): Gate {
-  const getVerifier = lazyVerifier(settings.source, settings.environment, settings.onNotConfigured);
+  const getVerifier = lazyVerifier(settings.source, settings.environment, settings.onNotConfigured, settings.log);
   const ownSource = settings.source !== undefined;
 
   /** Whether this gate may reuse what another middleware established for the request. */

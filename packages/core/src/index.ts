@@ -17,6 +17,7 @@ export type {
 } from './options.js';
 export { IntrospectionConfigurationError, looksLikeJws } from './introspect.js';
 export { ClaimMismatchError } from './claim-mismatch.js';
+export { configurationProblem, withConfigurationLog } from './configuration-log.js';
 export type { AccessToken, Claims, Clock, FetchLike, JsonValue, ProtectedHeader, RequestLike, TokenType } from './types.js';
 export { TokenGateError, isTokenGateError, ERROR_CODES, type TokenGateErrorCode, type TokenGateErrorOptions, type ErrorPresentation, type ErrorHeaders } from './errors.js';
 export { PROBLEM_CONTENT_TYPE, DEFAULT_PROBLEM_TYPE_BASE, createInstanceId, type ProblemDetails } from './problem.js';

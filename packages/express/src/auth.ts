@@ -8,6 +8,7 @@ import {
   ownMember,
   type AdoptForeignAuth,
   createVerifier,
+  withConfigurationLog,
   isVerifier,
   type AccessToken,
   type CompiledRequirement,
@@ -20,6 +21,11 @@ import { checkOptions, sendFailure, type AuthOptions, type ExpressRequestLike, t
 
 function logNotConfigured(error: TokenGateError): void {
   console.error(`[tokengate] ${error.description}`);
+}
+
+/** Configuration problems of verifiers made here from options, once each (see `withConfigurationLog`). */
+function logLine(line: string): void {
+  console.error(line);
 }
 
 /**
@@ -96,8 +102,8 @@ export function runStep(step: Step, req: ExpressRequestLike, res: ExpressRespons
  * @example const gate = gateFor({ issuer: 'https://auth.example.com/', audience: 'https://api.example.com' });
  */
 export function gateFor(source: VerifierOptions | Verifier | undefined): Gate {
-  const verifier = source === undefined || isVerifier(source) ? source : createVerifier(source);
-  return createGate({ source: verifier, environment: process.env, onNotConfigured: logNotConfigured });
+  const verifier = source === undefined || isVerifier(source) ? source : createVerifier(withConfigurationLog(source, logLine));
+  return createGate({ source: verifier, environment: process.env, onNotConfigured: logNotConfigured, log: logLine });
 }
 
 /**

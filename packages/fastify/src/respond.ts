@@ -13,6 +13,7 @@ import {
   compileRequirement,
   createGate,
   createVerifier,
+  withConfigurationLog,
   isVerifier,
   type AccessToken,
   type CompiledRequirement,
@@ -95,9 +96,14 @@ function logNotConfigured(error: TokenGateError): void {
   console.error(`@tokengate/fastify: ${error.description}`);
 }
 
+/** Configuration problems of verifiers made here from options, once each (see `withConfigurationLog`). */
+function logLine(line: string): void {
+  console.error(line);
+}
+
 /** Options are turned into a verifier now, so a bad option fails at start-up, not on a request. */
 function resolveSource(source: VerifierOptions | Verifier | undefined): VerifierOptions | Verifier | undefined {
-  return source === undefined || isVerifier(source) ? source : createVerifier(source);
+  return source === undefined || isVerifier(source) ? source : createVerifier(withConfigurationLog(source, logLine));
 }
 
 /**
@@ -113,7 +119,7 @@ export function hookSettings(
 ): HookSettings {
   checkAdapterOptions(options, names, where);
   return Object.freeze({
-    gate: createGate({ source: resolveSource(source), environment: process.env, onNotConfigured: logNotConfigured }),
+    gate: createGate({ source: resolveSource(source), environment: process.env, onNotConfigured: logNotConfigured, log: logLine }),
     optional: options.optional === true,
     delegate: options.errors === 'delegate',
     formatProblem: options.formatProblem,

@@ -3,7 +3,7 @@
  * reach the client: a problem details response written here, or the error thrown to Koa.
  */
 import type { Context } from 'koa';
-import { type AdoptForeignAuth, createGate, createVerifier, isVerifier, PROBLEM_CONTENT_TYPE, type Gate, type TokenGateError, type ProblemDetails, type Verifier, type VerifierOptions } from '@tokengate/core';
+import { type AdoptForeignAuth, createGate, createVerifier, withConfigurationLog, isVerifier, PROBLEM_CONTENT_TYPE, type Gate, type TokenGateError, type ProblemDetails, type Verifier, type VerifierOptions } from '@tokengate/core';
 
 /**
  * Turns the problem body into the JSON value sent instead of it.
@@ -75,13 +75,18 @@ function logNotConfigured(error: TokenGateError): void {
   console.error(`[tokengate] ${error.description}`);
 }
 
+/** Configuration problems of verifiers made here from options, once each (see `withConfigurationLog`). */
+function logLine(line: string): void {
+  console.error(line);
+}
+
 /**
  * The gate behind one middleware. Options become a verifier now, so a bad option throws at
  * start-up; without a source the environment (`TOKENGATE_*`) is read on the first request.
  * @example const gate = createKoaGate({ issuer: 'https://auth.example.com/', audience: 'https://api.example.com' });
  */
 export function createKoaGate(source: VerifierOptions | Verifier | undefined): Gate {
-  const verifier = source === undefined || isVerifier(source) ? source : createVerifier(source);
-  return createGate({ source: verifier, environment: process.env, onNotConfigured: logNotConfigured });
+  const verifier = source === undefined || isVerifier(source) ? source : createVerifier(withConfigurationLog(source, logLine));
+  return createGate({ source: verifier, environment: process.env, onNotConfigured: logNotConfigured, log: logLine });
 }
 
