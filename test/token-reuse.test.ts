@@ -112,8 +112,8 @@ function koaApp(create: () => Koa) {
 
 async function fastifyApp({ verifier, otherAudience, foreign }: Setup): Promise<App> {
   const app = Fastify();
-  const echo = async (request: { auth: AccessToken | null }) => describeToken(request.auth);
-  const setForeign = async (request: { auth: AccessToken | null }) => {
+  const echo = async (request: { auth?: AccessToken }) => describeToken(request.auth);
+  const setForeign = async (request: { auth?: AccessToken }) => {
     request.auth = foreign;
   };
   // The plugin authenticates only /plugin/…; its own request.auth is no reason for a guard with
@@ -126,7 +126,7 @@ async function fastifyApp({ verifier, otherAudience, foreign }: Setup): Promise<
   app.get('/foreign', { config: off, onRequest: [setForeign, fy.requireClientToken()] }, echo);
   app.get('/foreign-own-source', { config: off, onRequest: [setForeign, fy.requireClientToken({ source: verifier })] }, echo);
   app.get('/broken-predicate', { config: off, onRequest: fy.requireClaims(broken, { source: verifier }) }, echo);
-  const setObject = async (request: { auth: unknown }) => {
+  const setObject = async (request: { auth?: unknown }) => {
     request.auth = OTHER_LIBRARY_AUTH;
   };
   app.get('/other-library', { config: off, onRequest: [setObject, fy.requireToken({ token: 'any' })] }, echo);

@@ -75,7 +75,8 @@ function compileRouteConfig(route: RouteOptions): void {
 
 async function tokengatePlugin(fastify: FastifyInstance, options: TokenGatePluginOptions): Promise<void> {
   const settings = hookSettings(pluginSource(options), options, PLUGIN_OPTION_NAMES, 'the tokengate plugin options');
-  fastify.decorateRequest('auth', null);
+  // `undefined` until authenticated, as `req.auth` (Express) and `ctx.state.auth` (Koa).
+  fastify.decorateRequest('auth', undefined);
   fastify.addHook('onRoute', compileRouteConfig);
   // Callback style, so a request whose token is known passes without a promise; the others
   // return authenticateRequest's promise, which Fastify waits for.

@@ -31,14 +31,14 @@ import {
  * @example app.get('/me', { config: { tokengate: { token: 'user', scopes: ['profile:read'] } } }, handler);
  */
 export interface RouteAuthConfig extends Requirement {
-  /** Let requests without credentials through (`request.auth` stays `null`); a bad token still fails. */
+  /** Let requests without credentials through (`request.auth` stays `undefined`); a bad token still fails. */
   readonly optional?: boolean;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The verified access token, or `null` when the request was not (or optionally not) authenticated. */
-    auth: AccessToken | null;
+    /** The verified access token; `undefined` when the request was not (or optionally not) authenticated. */
+    auth?: AccessToken;
   }
   interface FastifyContextConfig {
     /** `false` opts the route out of authentication; an object sets its requirement. */
@@ -176,7 +176,7 @@ export async function verifyRequest(settings: HookSettings, request: FastifyRequ
   adoptRequestAuth(request, ownMember(request, 'auth'), settings.adopt);
   try {
     const token = await settings.gate.authorize(request, new FastifyInput(request), requirement, optional);
-    request.auth = token ?? null;
+    request.auth = token;
     return undefined;
   } catch (error) {
     return failRequest(settings, request, reply, error);

@@ -126,7 +126,7 @@ describe('guards on their own', () => {
   it('without a source reuse what adoptForeignAuth maps from request.auth; with one, verify for themselves', async () => {
     const app = newApp();
     const token: AccessToken = { token: 'x', format: 'jwt', claims: {}, header: {}, issuer: issuer.issuer, scopes: ['s'], type: 'client', clientId: 'svc' };
-    app.decorateRequest('auth', null);
+    app.decorateRequest('auth', undefined);
     app.addHook('onRequest', async (request) => {
       request.auth = token;
     });

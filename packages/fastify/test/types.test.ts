@@ -13,11 +13,11 @@ import tokengate, {
 } from '@tokengate/fastify';
 
 describe('types', () => {
-  it('types request.auth as AccessToken | null without casts', () => {
-    expectTypeOf<FastifyRequest['auth']>().toEqualTypeOf<AccessToken | null>();
+  it('types request.auth as AccessToken | undefined without casts, like req.auth and ctx.state.auth', () => {
+    expectTypeOf<FastifyRequest['auth']>().toEqualTypeOf<AccessToken | undefined>();
     const app = Fastify();
     app.get<{ Params: { id: string } }>('/files/:id', { onRequest: requireUserToken() }, async (request) => {
-      expectTypeOf(request.auth).toEqualTypeOf<AccessToken | null>();
+      expectTypeOf(request.auth).toEqualTypeOf<AccessToken | undefined>();
       expectTypeOf(request.auth?.scopes).toEqualTypeOf<readonly string[] | undefined>();
       return request.params.id;
     });
