@@ -35,6 +35,10 @@ const broken = claimCheck(() => {
 });
 /** What express-jwt or express-oauth2-jwt-bearer put on `req.auth`, verified for another audience. */
 const OTHER_LIBRARY_AUTH = Object.freeze({ sub: 'mallory', aud: 'https://other-api.example.com', scope: 'admin', type: 'user', scopes: ['admin'] });
+/** An application's mapping with a bug in it. */
+const brokenAdopt = (): AccessToken | undefined => {
+  throw new Error('a bug in the mapping');
+};
 const POLICY = [{ path: '/policy-optional/*', token: 'user' as const }];
 
 
@@ -73,6 +77,7 @@ function expressApp(create: () => ExpressLike) {
     };
     app.get('/other-library', setObject, ...use(ex.requireToken({ token: 'any' })), echo);
     app.get('/inherited', ...use(ex.requireToken({ token: 'any' })), echo);
+    app.get('/adopt-throws', setObject, ...use(ex.requireToken({ token: 'any' }, { adoptForeignAuth: brokenAdopt })), echo);
     app.get('/mutate', ...use(ex.auth(verifier)), (req, res) => res.json(tryEscalation(req.auth)));
     app.get('/admin', ...use(ex.auth(verifier), ex.requireScopes('admin')), echo);
     return listen(createServer(app as never));
@@ -101,6 +106,7 @@ function koaApp(create: () => Koa) {
     };
     router.get('/other-library', setObject, ko.requireToken({ token: 'any' }), echo);
     router.get('/inherited', ko.requireToken({ token: 'any' }), echo);
+    router.get('/adopt-throws', setObject, ko.requireToken({ token: 'any' }, { adoptForeignAuth: brokenAdopt }), echo);
     router.get('/mutate', ko.auth(verifier), (ctx) => {
       ctx.body = tryEscalation(ctx.state.auth);
     });
@@ -131,6 +137,7 @@ async function fastifyApp({ verifier, otherAudience, foreign }: Setup): Promise<
   };
   app.get('/other-library', { config: off, onRequest: [setObject, fy.requireToken({ token: 'any' })] }, echo);
   app.get('/inherited', { config: off, onRequest: fy.requireToken({ token: 'any' }) }, echo);
+  app.get('/adopt-throws', { config: off, onRequest: [setObject, fy.requireToken({ token: 'any' }, { adoptForeignAuth: brokenAdopt })] }, echo);
   app.get('/mutate', { config: off, onRequest: fy.auth(verifier) }, async (request) => tryEscalation(request.auth));
   app.get('/admin', { config: off, onRequest: [fy.auth(verifier), fy.requireScopes('admin')] }, echo);
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -226,6 +233,12 @@ describe.each(ADAPTERS)('%s', (_name, start, ownAudiencePaths) => {
     const token = await issuer.mintUserToken({ scopes: ['read'] });
     for (let i = 0; i < 3; i += 1) expect((await get(app, '/mutate', token)).body).toEqual({ escalated: false });
     expect((await get(app, '/admin', token)).status).toBe(403);
+  });
+
+  it('an adoptForeignAuth that throws is a 500 server_error problem', async () => {
+    const response = await get(app, '/adopt-throws');
+    expect([response.status, response.body.error]).toEqual([500, 'server_error']);
+    expect(response.contentType).toMatch(/^application\/problem\+json/);
   });
 
   it('a claim predicate that throws is a 500 server_error problem, not a 401', async () => {

@@ -173,8 +173,8 @@ export const ANY_TOKEN: CompiledRequirement = compileRequirement();
  * @example return verifyRequest(settings, request, reply, ANY_TOKEN, settings.optional);
  */
 export async function verifyRequest(settings: HookSettings, request: FastifyRequest, reply: FastifyReply, requirement: CompiledRequirement, optional: boolean): Promise<FastifyReply | undefined> {
-  adoptRequestAuth(request, ownMember(request, 'auth'), settings.adopt);
   try {
+    adoptRequestAuth(request, ownMember(request, 'auth'), settings.adopt);
     const token = await settings.gate.authorize(request, new FastifyInput(request), requirement, optional);
     request.auth = token;
     return undefined;
@@ -190,7 +190,11 @@ export async function verifyRequest(settings: HookSettings, request: FastifyRequ
  * @example if (authenticateKnown(settings, request, ANY_TOKEN)) return done();
  */
 export function authenticateKnown(settings: HookSettings, request: FastifyRequest, requirement: CompiledRequirement): boolean {
-  adoptRequestAuth(request, ownMember(request, 'auth'), settings.adopt);
+  try {
+    adoptRequestAuth(request, ownMember(request, 'auth'), settings.adopt);
+  } catch {
+    return false; // A throwing `adoptForeignAuth`: `verifyRequest` answers it.
+  }
   const token = settings.gate.authorizeSync(request, new FastifyInput(request), requirement);
   if (token === undefined) return false;
   request.auth = token;

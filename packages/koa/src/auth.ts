@@ -34,8 +34,8 @@ export function adoptToken(ctx: Context, adopt?: AdoptForeignAuth): void {
  * @example if (await admitRequest(ctx, gate, compileRequirement({ token: 'user' }), {})) await next();
  */
 async function admitRequest(ctx: Context, gate: Gate, requirement: CompiledRequirement, options: GuardOptions): Promise<boolean> {
-  adoptToken(ctx, options.adoptForeignAuth);
   try {
+    adoptToken(ctx, options.adoptForeignAuth);
     // With `optional`, a request without credentials passes unchecked; a token must still qualify.
     setAuth(ctx, await gate.authorize(ctx, new KoaInput(ctx), requirement, options.optional === true));
   } catch (error) {
@@ -51,7 +51,11 @@ async function admitRequest(ctx: Context, gate: Gate, requirement: CompiledRequi
  * means `admitRequest` must run; it gives every verdict.
  */
 function admitKnown(ctx: Context, gate: Gate, requirement: CompiledRequirement, adopt: AdoptForeignAuth | undefined): boolean {
-  adoptToken(ctx, adopt);
+  try {
+    adoptToken(ctx, adopt);
+  } catch {
+    return false; // A throwing `adoptForeignAuth`: `admitRequest` answers it.
+  }
   const token = gate.authorizeSync(ctx, new KoaInput(ctx), requirement);
   if (token === undefined) return false;
   setAuth(ctx, token);
