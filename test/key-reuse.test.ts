@@ -68,3 +68,35 @@ describe('a key replaced under the same kid', () => {
     });
   }
 });
+
+describe('a bad signature with a known kid', () => {
+  it('fetches the key set again (once per cooldown): a key replaced under the same kid verifies at once', async () => {
+    const verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience, jwks: { cooldownDuration: 0 }, cache: { admitAfter: 1 } });
+    const old = await issuer.mintUserToken();
+    await verifier.verify(old);
+    await issuer.rotateKeys({ kid: issuer.currentKid, keepPrevious: false });
+    // No waiting for the key set's max age (10 min): the failed signature brings the new key in.
+    expect((await verifier.verify(await issuer.mintUserToken())).type).toBe('user');
+    const refused = await verifier.verify(old).then(
+      () => undefined,
+      (error: unknown) => error as TokenGateError,
+    );
+    expect(refused?.code).toBe('invalid_token');
+  });
+
+  it('forged signatures under our kid cannot make the issuer be asked more than once per cooldown', async () => {
+    let now = Date.now();
+    const verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience, clock: () => now, jwks: { cooldownDuration: 60_000 } });
+    await verifier.verify(await issuer.mintUserToken());
+    issuer.resetCounts();
+    const forged = await issuer.mintWithForeignKey({ iss: issuer.issuer, aud: issuer.audience, sub: 'mallory', exp: Math.floor(now / 1000) + 3600 });
+    const twenty = async () => {
+      for (let i = 0; i < 20; i += 1) await expect(verifier.verify(forged)).rejects.toMatchObject({ code: 'invalid_token' });
+    };
+    await twenty();
+    expect(issuer.fetchCounts.jwks).toBe(0);
+    now += 61_000;
+    await twenty();
+    expect(issuer.fetchCounts.jwks).toBe(1);
+  });
+});

@@ -40,6 +40,8 @@ export class IssuerKeySet {
   #appliedGeneration = 0;
   #lastGood: { readonly local: LocalSet; readonly at: number } | undefined;
   #failedAt = Number.NEGATIVE_INFINITY;
+  /** When the key set was last fetched (clock ms), to space out refetches after a bad signature. */
+  #fetchedAt = Number.NEGATIVE_INFINITY;
   /** The last answer of the JWKS endpoint, to name it when the key set cannot be used. */
   #lastResponse: ResponseSummary | undefined;
 
@@ -76,6 +78,24 @@ export class IssuerKeySet {
     return keys.length;
   }
 
+  /**
+   * After a signature failed with `used`: the key set fetched again, unless it was fetched within
+   * `cooldownDuration` (so forged tokens cannot make the issuer be asked more often), and the key
+   * it now has for the header when that is another key; `undefined` otherwise, failures included
+   * (the signature then stays refused with the keys known).
+   */
+  async renewedKey(header: ProtectedHeader, used: PreparedKey): Promise<PreparedKey | undefined> {
+    if (this.#remote === undefined || this.#settings.clock() < this.#fetchedAt + this.#settings.cooldownDuration) return undefined;
+    try {
+      await this.#remote.reload();
+      this.#applyNewKeySet();
+      const key = this.#remember(header, await (this.#remote as unknown as KeyLookup)(header as JWSHeaderParameters));
+      return key.thumbprint === used.thumbprint ? undefined : key;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Find the key for a token header, fetching the key set when needed. */
   async getKey(header: ProtectedHeader): Promise<PreparedKey> {
     const cached = this.cachedKey(header);
@@ -102,6 +122,7 @@ export class IssuerKeySet {
       cacheMaxAge: this.#settings.cacheMaxAge,
       [customFetch]: createCappedFetch(this.#settings, (summary) => {
         this.#lastResponse = summary;
+        this.#fetchedAt = this.#settings.clock();
         if (summary.status === 200) this.#fetchedGeneration += 1;
       }),
     });

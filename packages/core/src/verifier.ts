@@ -182,8 +182,14 @@ export function createVerifier(input: VerifierOptions): Verifier {
     const issuer = acceptedIssuer(payload, options.issuers);
     const secret = secrets.get(header.alg);
     const keys = secret ? ALWAYS_FRESH : store.keySet(issuer);
-    const key = secret ?? (keys as IssuerKeySet).cachedKey(header) ?? (await (keys as IssuerKeySet).getKey(header));
-    if (!safeVerify(options, key, signingInput, signature)) throw new TokenGateError('invalid_token', describeBadSignature(token));
+    let key = secret ?? (keys as IssuerKeySet).cachedKey(header) ?? (await (keys as IssuerKeySet).getKey(header));
+    if (!safeVerify(options, key, signingInput, signature)) {
+      // The issuer may have re-keyed under the same `kid`: the key set is fetched again (at most
+      // once per `jwks.cooldownDuration`) and the signature checked once more with what it holds.
+      const renewed = secret ? undefined : await (keys as IssuerKeySet).renewedKey(header, key);
+      if (renewed === undefined || !safeVerify(options, renewed, signingInput, signature)) throw new TokenGateError('invalid_token', describeBadSignature(token));
+      key = renewed;
+    }
     checkClaims(payload, claimPolicy, options.clock() / 1000);
     const accessToken = createAccessToken({ token, format: 'jwt', claims: payload, header, issuer, scopeClaims: options.scopeClaims, classify: options.classify });
     // Before caching: a bound token is never answered from the cache either.
