@@ -137,11 +137,13 @@ describe.each(SERVERS)('%s under load while the issuer rotates keys and goes dow
 
     expect(result.errors).toBe(0);
     // Tokens under both rotated keys were in the pool, and the key set was fetched again for each
-    // new key: at least twice, and never more than once per cooldown (not once per request).
+    // new key: at least twice. The forged token (our kid, another key) asks for a fresh key set at
+    // most once per cooldown, so the whole run stays near one fetch per cooldown plus the two
+    // rotations, never one per request.
     expect(valid.length).toBe(90);
     const fetches = issuer.fetchCounts.jwks;
     expect(fetches).toBeGreaterThanOrEqual(2);
-    expect(fetches).toBeLessThanOrEqual(Math.ceil((DURATION_S * 1000) / COOLDOWN_MS) + 2);
+    expect(fetches).toBeLessThanOrEqual(Math.ceil((DURATION_S * 1000) / COOLDOWN_MS) + 4);
     expect(Object.fromEntries(tally.valid)).toEqual({ 200: expect.any(Number) });
     expect([...tally.invalid.keys()].every((status) => status === 401)).toBe(true);
     expect(tally.valid.get(200) ?? 0).toBeGreaterThan(100);

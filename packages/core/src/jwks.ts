@@ -79,13 +79,17 @@ export class IssuerKeySet {
   }
 
   /**
-   * After a signature failed with `used`: the key set fetched again, unless it was fetched within
-   * `cooldownDuration` (so forged tokens cannot make the issuer be asked more often), and the key
+   * After a signature failed with `used`: the key set fetched again, unless it was fetched (or
+   * tried) within `cooldownDuration` or a fetch failed within `failureBackoff` (so forged tokens
+   * cannot make the issuer be asked more often), and the key
    * it now has for the header when that is another key; `undefined` otherwise, failures included
    * (the signature then stays refused with the keys known).
    */
   async renewedKey(header: ProtectedHeader, used: PreparedKey): Promise<PreparedKey | undefined> {
-    if (this.#remote === undefined || this.#settings.clock() < this.#fetchedAt + this.#settings.cooldownDuration) return undefined;
+    const now = this.#settings.clock();
+    if (this.#remote === undefined || now < this.#fetchedAt + this.#settings.cooldownDuration || this.#inBackoff()) return undefined;
+    // Spaced from the attempt, not the answer: an issuer that does not answer is not asked again sooner.
+    this.#fetchedAt = now;
     try {
       await this.#remote.reload();
       this.#applyNewKeySet();
