@@ -49,6 +49,17 @@ export function isVerifier(value: unknown): value is Verifier {
 }
 
 /**
+ * The verifier behind an adapter's middleware: the one given, or one made now from options (so
+ * a bad option fails at start-up, not on a request) that writes configuration problems to `log`
+ * once each when the options have no `onError`. `undefined` stays `undefined` (the environment,
+ * read on first use).
+ * @example const verifier = verifierFrom(options, (line) => console.error(line));
+ */
+export function verifierFrom(source: VerifierSource | undefined, log: (line: string) => void): Verifier | undefined {
+  return source === undefined || isVerifier(source) ? source : createVerifier(withConfigurationLog(source, log));
+}
+
+/**
  * A function giving one shared verifier, made on first use from `source`, else from the
  * environment. When neither configures one it throws `notConfiguredError()` on every call and
  * reports it through `onNotConfigured` once.

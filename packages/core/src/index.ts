@@ -42,7 +42,7 @@ export { metadataUrls, type IssuerMetadata } from './discovery.js';
 export { compileRequirement, checkRequirement, requirementOf, REQUIREMENT_NAMES, type Requirement, type CompiledRequirement, type TokenRequirement } from './requirements.js';
 export { compileRoutePolicy, type RoutePolicy, type RouteRule, type RouteDecision, type RoutePolicyOptions, type UnmatchedRoutes } from './route-policy.js';
 export { routePath, type RouterBehaviour } from './route-path.js';
-export { optionsFromEnvironment, lazyVerifier, notConfiguredError, isVerifier, ENVIRONMENT_VARIABLES, type VerifierSource } from './environment.js';
+export { optionsFromEnvironment, lazyVerifier, notConfiguredError, isVerifier, verifierFrom, ENVIRONMENT_VARIABLES, type VerifierSource } from './environment.js';
 export { createGate, attachToken, adoptRequestAuth, ownMember, type AdoptForeignAuth, type Gate, type GateSettings } from './gate.js';
 export { isAccessToken } from './access-token.js';
 export { routeDeniedError } from './route-policy.js';

@@ -9,10 +9,17 @@
 /** One compiled segment: `:name`, or a glob (literal text with in-segment `*`s). */
 type SegmentPattern = { readonly kind: 'parameter' } | { readonly kind: 'glob'; readonly parts: readonly string[]; readonly lower: readonly string[] };
 
+/** A request path split once for every row of a table (see `routeSegments`). */
+export interface RouteSegments {
+  readonly exact: readonly string[];
+  /** The same segments lower-cased, for case-insensitive rows. */
+  readonly lower: readonly string[];
+}
+
 /** A compiled pattern. */
 export interface RoutePattern {
-  /** Whether `path` (decoded, origin-form, no query) matches; `anyCase` compares letters case-insensitively. */
-  matches(path: string, anyCase: boolean): boolean;
+  /** Whether the path's segments match; `anyCase` compares letters case-insensitively. */
+  matches(path: RouteSegments, anyCase: boolean): boolean;
 }
 
 function compileSegment(segment: string): SegmentPattern {
@@ -45,7 +52,7 @@ function globMatches(parts: readonly string[], text: string): boolean {
 
 function segmentMatches(pattern: SegmentPattern, segment: string, anyCase: boolean): boolean {
   if (pattern.kind === 'parameter') return segment !== '';
-  return anyCase ? globMatches(pattern.lower, segment.toLowerCase()) : globMatches(pattern.parts, segment);
+  return globMatches(anyCase ? pattern.lower : pattern.parts, segment);
 }
 
 /** The path's segments, a trailing slash tolerated (`/x/` is `/x`); `/` has none. */
@@ -56,9 +63,18 @@ function segmentsOf(path: string): string[] {
 }
 
 /**
+ * A decoded, origin-form path split into segments once per request, whatever the number of rows.
+ * @example routeSegments('/v1/Files/') // { exact: ['v1', 'Files'], lower: ['v1', 'files'] }
+ */
+export function routeSegments(path: string): RouteSegments {
+  const exact = segmentsOf(path);
+  return { exact, lower: exact.map((segment) => segment.toLowerCase()) };
+}
+
+/**
  * Compile a pattern once (at start-up).
  * @throws TypeError when the pattern does not start with `/`.
- * @example compileRoutePattern('/v1/orgs/:org/repos*').matches('/v1/orgs/acme/repos/7', true) // => true
+ * @example compileRoutePattern('/v1/orgs/:org/repos*').matches(routeSegments('/v1/orgs/acme/repos/7'), true) // => true
  */
 export function compileRoutePattern(path: string): RoutePattern {
   if (typeof path !== 'string' || !path.startsWith('/')) throw new TypeError(`Route pattern must start with "/" (got ${JSON.stringify(path)})`);
@@ -70,8 +86,8 @@ export function compileRoutePattern(path: string): RoutePattern {
   const body = (restAfterBody ? segments.slice(0, -1) : segments).map(compileSegment);
   const rest = restAfterBody || restInLast;
   return Object.freeze({
-    matches(candidate: string, anyCase: boolean): boolean {
-      const given = segmentsOf(candidate);
+    matches(path: RouteSegments, anyCase: boolean): boolean {
+      const given = anyCase ? path.lower : path.exact;
       if (rest ? given.length < body.length : given.length !== body.length) return false;
       for (let index = 0; index < body.length; index += 1) {
         if (!segmentMatches(body[index] as SegmentPattern, given[index] as string, anyCase)) return false;

@@ -6,7 +6,7 @@ import { TokenGateError } from './errors.js';
 import { compileRequirement, REQUIREMENT_NAMES, requirementOf, type CompiledRequirement, type Requirement } from './requirements.js';
 import { checkKnownOptions, type OptionNames } from './known-options.js';
 import { routePath, type RouterBehaviour } from './route-path.js';
-import { compileRoutePattern, type RoutePattern } from './route-pattern.js';
+import { compileRoutePattern, routeSegments, type RoutePattern } from './route-pattern.js';
 
 /** One row of a route policy. */
 export interface RouteRule extends Requirement {
@@ -99,7 +99,7 @@ export function compileRoutePolicy(rules: readonly RouteRule[], options: RoutePo
   return Object.freeze({
     rules: Object.freeze([...rules]),
     match(method: string, target: string, router: RouterBehaviour = {}): RouteDecision {
-      const path = routePath(target, router);
+      const path = routeSegments(routePath(target, router));
       const sensitive = caseSensitive && router.caseSensitive !== false;
       const upper = method.toUpperCase();
       for (const rule of compiled) {

@@ -280,7 +280,11 @@ function dispatch(mode: VerificationMode, verifyJwt: VerifyToken, verifyOpaque: 
   if (verifyOpaque === undefined) return verifyJwt;
   if (mode === 'introspect') return verifyOpaque;
   // An encrypted token is neither a JWS nor ours to send to the introspection endpoint.
-  return async (token) => (looksLikeJws(token) ? verifyJwt(token) : looksLikeJwe(token) ? Promise.reject(encryptedTokenError()) : verifyOpaque(token));
+  return async (token) => {
+    if (looksLikeJws(token)) return verifyJwt(token);
+    if (looksLikeJwe(token)) throw encryptedTokenError();
+    return verifyOpaque(token);
+  };
 }
 
 function safeVerify(options: ResolvedOptions, key: PreparedKey, signingInput: Buffer, signature: Buffer): boolean {

@@ -5,11 +5,9 @@
 import {
   adoptRequestAuth,
   createGate,
+  verifierFrom,
   ownMember,
   type AdoptForeignAuth,
-  createVerifier,
-  withConfigurationLog,
-  isVerifier,
   type AccessToken,
   type CompiledRequirement,
   type Gate,
@@ -102,8 +100,7 @@ export function runStep(step: Step, req: ExpressRequestLike, res: ExpressRespons
  * @example const gate = gateFor({ issuer: 'https://auth.example.com/', audience: 'https://api.example.com' });
  */
 export function gateFor(source: VerifierOptions | Verifier | undefined): Gate {
-  const verifier = source === undefined || isVerifier(source) ? source : createVerifier(withConfigurationLog(source, logLine));
-  return createGate({ source: verifier, environment: process.env, onNotConfigured: logNotConfigured, log: logLine });
+  return createGate({ source: verifierFrom(source, logLine), environment: process.env, onNotConfigured: logNotConfigured, log: logLine });
 }
 
 /**

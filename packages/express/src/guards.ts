@@ -13,6 +13,7 @@ import {
   type AdoptForeignAuth,
   type ClaimPredicate,
   type CompiledRequirement,
+  type Gate,
   type Requirement,
   type RouteDecision,
   type RouterBehaviour,
@@ -41,8 +42,19 @@ export type GuardOptions = AuthOptions & {
   readonly adoptForeignAuth?: AdoptForeignAuth;
 };
 
-function checkGuardOptions(options: GuardOptions, names = GUARD_OPTION_NAMES, where = 'guard options'): void {
-  checkOptions(options, names, where);
+/**
+ * The step of a guard (or of one route-policy row): reuse or verify the request's token, then
+ * check `requirement`.
+ */
+function guardStep(gate: Gate, options: GuardOptions, requirement: CompiledRequirement): Step {
+  const optional = options.optional === true;
+  const ownSource = options.source !== undefined;
+  return {
+    gate,
+    options,
+    run: (req) => authorizeRequest(gateOf(req, gate, ownSource), req, requirement, optional, options.adoptForeignAuth),
+    runSync: (req) => authorizeKnown(gateOf(req, gate, ownSource), req, requirement, options.adoptForeignAuth),
+  };
 }
 
 /**
@@ -54,17 +66,8 @@ function checkGuardOptions(options: GuardOptions, names = GUARD_OPTION_NAMES, wh
  */
 export function requireToken(requirement: Requirement, given: GuardOptions | Verifier = {}): TokenGateMiddleware {
   const options = guardOptions<GuardOptions>(given);
-  checkGuardOptions(options);
-  const compiled = compileRequirement(requirement);
-  const gate = gateFor(options.source);
-  const optional = options.optional === true;
-  const ownSource = options.source !== undefined;
-  const step: Step = {
-    gate,
-    options,
-    run: (req) => authorizeRequest(gateOf(req, gate, ownSource), req, compiled, optional, options.adoptForeignAuth),
-    runSync: (req) => authorizeKnown(gateOf(req, gate, ownSource), req, compiled, options.adoptForeignAuth),
-  };
+  checkOptions(options, GUARD_OPTION_NAMES, 'guard options');
+  const step = guardStep(gateFor(options.source), options, compileRequirement(requirement));
   return function tokengateGuard(req: ExpressRequestLike, res: ExpressResponseLike, next: NextFunction): void {
     runStep(step, req, res, next);
   };
@@ -139,22 +142,15 @@ function routerOf(req: ExpressRequestLike): RouterBehaviour {
  * ]));
  */
 export function routePolicy(rules: readonly RouteRule[], options: RoutePolicyOptions & GuardOptions = {}): TokenGateMiddleware {
-  checkGuardOptions(options, ROUTE_POLICY_OPTION_NAMES, 'routePolicy() options');
+  checkOptions(options, ROUTE_POLICY_OPTION_NAMES, 'routePolicy() options');
   const policy = compileRoutePolicy(rules, options);
   const gate = gateFor(options.source);
-  const optional = options.optional === true;
-  const ownSource = options.source !== undefined;
   /** One step per requirement of the table, made on first use (the table is fixed). */
   const steps = new Map<CompiledRequirement, Step>();
   function stepFor(requirement: CompiledRequirement): Step {
     let step = steps.get(requirement);
     if (step === undefined) {
-      step = {
-        gate,
-        options,
-        run: (req) => authorizeRequest(gateOf(req, gate, ownSource), req, requirement, optional, options.adoptForeignAuth),
-        runSync: (req) => authorizeKnown(gateOf(req, gate, ownSource), req, requirement, options.adoptForeignAuth),
-      };
+      step = guardStep(gate, options, requirement);
       steps.set(requirement, step);
     }
     return step;

@@ -87,15 +87,23 @@ export function requireClaims(...args: (ClaimPredicate | GuardOptions | Verifier
   return requireToken({ claims: items }, options);
 }
 
+/** Read once per Fastify application: its configuration does not change after start. */
+const routers = new WeakMap<object, RouterBehaviour>();
+
 /** What this Fastify instance's router does with paths (`routerOptions`, or the older top-level options). */
 function routerOf(request: FastifyRequest): RouterBehaviour {
   const config = request.server.initialConfig as FastifyRouterConfig;
-  const router = config.routerOptions ?? {};
-  return {
-    caseSensitive: router.caseSensitive ?? config.caseSensitive ?? true,
-    ignoreDuplicateSlashes: router.ignoreDuplicateSlashes ?? config.ignoreDuplicateSlashes ?? false,
-    useSemicolonDelimiter: router.useSemicolonDelimiter ?? config.useSemicolonDelimiter ?? false,
-  };
+  let behaviour = routers.get(config);
+  if (behaviour === undefined) {
+    const router = config.routerOptions ?? {};
+    behaviour = Object.freeze({
+      caseSensitive: router.caseSensitive ?? config.caseSensitive ?? true,
+      ignoreDuplicateSlashes: router.ignoreDuplicateSlashes ?? config.ignoreDuplicateSlashes ?? false,
+      useSemicolonDelimiter: router.useSemicolonDelimiter ?? config.useSemicolonDelimiter ?? false,
+    });
+    routers.set(config, behaviour);
+  }
+  return behaviour;
 }
 
 interface FastifyRouterSettings {

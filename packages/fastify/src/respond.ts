@@ -12,9 +12,7 @@ import {
   type AdoptForeignAuth,
   compileRequirement,
   createGate,
-  createVerifier,
-  withConfigurationLog,
-  isVerifier,
+  verifierFrom,
   type AccessToken,
   type CompiledRequirement,
   type Gate,
@@ -101,10 +99,6 @@ function logLine(line: string): void {
   console.error(line);
 }
 
-/** Options are turned into a verifier now, so a bad option fails at start-up, not on a request. */
-function resolveSource(source: VerifierOptions | Verifier | undefined): VerifierOptions | Verifier | undefined {
-  return source === undefined || isVerifier(source) ? source : createVerifier(withConfigurationLog(source, logLine));
-}
 
 /**
  * Build the settings of one hook (internal). Bad options throw now; the environment is read
@@ -119,7 +113,7 @@ export function hookSettings(
 ): HookSettings {
   checkAdapterOptions(options, names, where);
   return Object.freeze({
-    gate: createGate({ source: resolveSource(source), environment: process.env, onNotConfigured: logNotConfigured, log: logLine }),
+    gate: createGate({ source: verifierFrom(source, logLine), environment: process.env, onNotConfigured: logNotConfigured, log: logLine }),
     optional: options.optional === true,
     delegate: options.errors === 'delegate',
     formatProblem: options.formatProblem,

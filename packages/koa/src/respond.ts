@@ -3,7 +3,7 @@
  * reach the client: a problem details response written here, or the error thrown to Koa.
  */
 import type { Context } from 'koa';
-import { type AdoptForeignAuth, createGate, createVerifier, withConfigurationLog, isVerifier, PROBLEM_CONTENT_TYPE, type Gate, type TokenGateError, type ProblemDetails, type Verifier, type VerifierOptions } from '@tokengate/core';
+import { type AdoptForeignAuth, createGate, verifierFrom, PROBLEM_CONTENT_TYPE, type Gate, type TokenGateError, type ProblemDetails, type Verifier, type VerifierOptions } from '@tokengate/core';
 
 /**
  * Turns the problem body into the JSON value sent instead of it.
@@ -86,7 +86,6 @@ function logLine(line: string): void {
  * @example const gate = createKoaGate({ issuer: 'https://auth.example.com/', audience: 'https://api.example.com' });
  */
 export function createKoaGate(source: VerifierOptions | Verifier | undefined): Gate {
-  const verifier = source === undefined || isVerifier(source) ? source : createVerifier(withConfigurationLog(source, logLine));
-  return createGate({ source: verifier, environment: process.env, onNotConfigured: logNotConfigured, log: logLine });
+  return createGate({ source: verifierFrom(source, logLine), environment: process.env, onNotConfigured: logNotConfigured, log: logLine });
 }
 
