@@ -149,3 +149,25 @@ describe.each(frameworks)('%s routePolicy()', (_name, createApp) => {
     expect(() => routePolicy([{ path: 'v1/no-slash' }])).toThrow(TypeError);
   });
 });
+
+describe.each(frameworks)("%s routePolicy() follows the app's case sensitivity", (_name, createApp) => {
+  const rules: RouteRule[] = [
+    { path: '/v1/admin/*', token: 'user' },
+    { path: '/v1/*', public: true },
+  ];
+
+  it('a case-sensitive policy on a case-insensitive app still matches /V1/ADMIN/users as the admin row (the router reaches the admin handler)', async () => {
+    const app = createApp();
+    app.use(routePolicy(rules, { source: createVerifier({ issuer: issuer.issuer, audience: issuer.audience }), caseSensitive: true }));
+    app.get('/v1/admin/users', echo);
+    expectProblem(await request(app).get('/V1/ADMIN/users'), 401, undefined);
+  });
+
+  it('with case sensitive routing on, the policy is case-sensitive too', async () => {
+    const app = createApp() as AppLike & { enable(setting: string): unknown };
+    app.enable('case sensitive routing');
+    app.use(routePolicy(rules, { source: createVerifier({ issuer: issuer.issuer, audience: issuer.audience }), caseSensitive: true }));
+    app.get('/v1/ADMIN/users', echo);
+    expect((await request(app).get('/v1/ADMIN/users')).status).toBe(200);
+  });
+});
