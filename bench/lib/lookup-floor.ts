@@ -21,7 +21,7 @@ interface Known {
 }
 
 /**
- * The key core's verified-token cache uses (packages/core/src/token-cache.ts), repeated here on
+ * The key core's verified-token cache uses (packages/core/src/token/token-cache.ts), repeated here on
  * purpose: the diagnostic must not reach into core's internals, which the packages do not export.
  */
 function fingerprint(token: string): number {

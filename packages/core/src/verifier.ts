@@ -2,21 +2,21 @@
  * `createVerifier`: wires extraction, JWS decoding, header rules, keys, the signature step and
  * claim rules into `verify` and `authenticate`; opaque tokens go to `introspect.ts` by `mode`.
  */
-import { createAccessToken } from './access-token.js';
-import { refuseBoundToken } from './confirmation.js';
-import { encryptedTokenError, looksLikeJwe } from './jwe.js';
-import { HMAC_ALGORITHMS } from './algorithms.js';
-import { TokenGateError, type ErrorPresentation } from './errors.js';
-import { extractToken, type ExtractOptions } from './extract.js';
-import { createOpaqueVerifier, looksLikeJws } from './introspect.js';
-import { checkHeader, decodeJws, describeBadSignature, type HeaderPolicy } from './jws.js';
-import { acceptedIssuer, checkClaims, type ClaimPolicy } from './jwt-claims.js';
-import { KeyStore } from './key-store.js';
-import { resolveOptions, type ResolvedOptions, type VerificationMode, type VerifierOptions } from './options.js';
-import { prepareKey, type PreparedKey } from './signature.js';
-import { TokenCache, type KeyFreshness } from './token-cache.js';
-import type { IssuerKeySet } from './jwks.js';
-import type { AccessToken, RequestLike } from './types.js';
+import { createAccessToken } from './token/access-token.js';
+import { refuseBoundToken } from './token/confirmation.js';
+import { encryptedTokenError, looksLikeJwe } from './jwt/jwe.js';
+import { HMAC_ALGORITHMS } from './jwt/algorithms.js';
+import { TokenGateError, type ErrorPresentation } from './errors/error.js';
+import { extractToken, type ExtractOptions } from './request/extract.js';
+import { createOpaqueVerifier, looksLikeJws } from './opaque/introspect.js';
+import { checkHeader, decodeJws, describeBadSignature, type HeaderPolicy } from './jwt/jws.js';
+import { acceptedIssuer, checkClaims, type ClaimPolicy } from './jwt/claim-rules.js';
+import { KeyStore } from './keys/key-store.js';
+import { resolveOptions, type ResolvedOptions, type VerificationMode, type VerifierOptions } from './options/options.js';
+import { prepareKey, type PreparedKey } from './jwt/signature.js';
+import { TokenCache, type KeyFreshness } from './token/token-cache.js';
+import type { IssuerKeySet } from './keys/key-set.js';
+import type { AccessToken, RequestLike } from './token/types.js';
 
 /** Verifies bearer access tokens. Create one per API (it holds the key caches) and share it. */
 export interface Verifier {

@@ -1,0 +1,85 @@
+/**
+ * Outbound HTTP for metadata and key sets: a timeout, no redirects, and a cap on body size so a
+ * hostile or broken issuer cannot make the server buffer without bound.
+ */
+import type { FetchLike } from '../token/types.js';
+
+/** Limits for one outbound request. */
+export interface HttpLimits {
+  readonly fetch: FetchLike;
+  /** Milliseconds. */
+  readonly timeoutDuration: number;
+  readonly maxResponseBytes: number;
+}
+
+/** An issuer answered with something other than what was asked for. */
+export class IssuerResponseError extends Error {
+  override readonly name = 'IssuerResponseError';
+}
+
+async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel();
+    throw new IssuerResponseError(`Response larger than ${maxBytes} bytes`);
+  }
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new IssuerResponseError(`Response larger than ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** What a capped fetch tells its owner of each answer: enough to say what went wrong in a log. */
+export interface ResponseSummary {
+  readonly url: string;
+  readonly status: number;
+  readonly contentType: string | null;
+}
+
+/**
+ * A `fetch` for jose's remote key set: same contract, but the body is read under the size cap
+ * first, and `onResponse` sees each answer (to notice new key sets, and to name a bad one).
+ */
+export function createCappedFetch(limits: HttpLimits, onResponse?: (summary: ResponseSummary) => void): FetchLike {
+  return async (input, init) => {
+    const response = await limits.fetch(input, { ...init, redirect: 'manual' });
+    const body = await readCapped(response, limits.maxResponseBytes);
+    onResponse?.({ url: String(input), status: response.status, contentType: response.headers.get('content-type') });
+    return new Response(response.status === 204 || response.status === 304 ? null : body, {
+      status: response.status,
+      headers: response.headers,
+    });
+  };
+}
+
+/** GET a JSON document with the limits. Resolves `undefined` on 404; throws on other failures. */
+export async function fetchJson(url: string, limits: HttpLimits): Promise<unknown> {
+  const response = await limits.fetch(url, {
+    method: 'GET',
+    redirect: 'manual',
+    headers: { accept: 'application/json' },
+    signal: AbortSignal.timeout(limits.timeoutDuration),
+  });
+  if (response.status === 404) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  const body = await readCapped(response, limits.maxResponseBytes);
+  if (response.status !== 200) throw new IssuerResponseError(`Expected 200 OK, got ${response.status}`);
+  try {
+    return JSON.parse(Buffer.from(body).toString('utf8'));
+  } catch (cause) {
+    throw new IssuerResponseError('Response is not JSON', { cause });
+  }
+}

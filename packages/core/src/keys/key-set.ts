@@ -1,0 +1,223 @@
+/**
+ * One issuer's signing keys. jose's remote key set does the fetching: one request in flight,
+ * a cooldown before an unknown `kid` may trigger a refetch, a timeout. On top of it: keys
+ * prepared once for `node:crypto`, the last good key set served when a refresh fails (up to a
+ * maximum stale age), a back-off after failures so an issuer outage is not hammered, and a
+ * notice when the key set changes.
+ */
+import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, type JSONWebKeySet, type JWSHeaderParameters } from 'jose';
+import { KeyObject, type webcrypto } from 'node:crypto';
+import { TokenGateError } from '../errors/error.js';
+import { createCappedFetch, IssuerResponseError, type HttpLimits, type ResponseSummary } from './fetch.js';
+import { jwkThumbprint } from './thumbprint.js';
+import { KeyMismatchError, prepareKey, type PreparedKey } from '../jwt/signature.js';
+import type { Clock, ProtectedHeader } from '../token/types.js';
+
+/** Settings of one issuer's key set. Durations in milliseconds. */
+export interface KeySetSettings extends HttpLimits {
+  readonly cooldownDuration: number;
+  readonly cacheMaxAge: number;
+  readonly maxStaleAge: number;
+  readonly failureBackoff: number;
+  readonly clock: Clock;
+  /** Called with the RFC 7638 thumbprints of each new key set's keys (for caches keyed by key). */
+  readonly onKeySetChange?: (thumbprints: ReadonlySet<string>) => void;
+}
+
+type LocalSet = ReturnType<typeof createLocalJWKSet>;
+type RemoteSet = ReturnType<typeof createRemoteJWKSet>;
+type CryptoKey = webcrypto.CryptoKey;
+type KeyLookup = (header: JWSHeaderParameters) => Promise<CryptoKey>;
+const { JOSENotSupported, JWKSMultipleMatchingKeys, JWKSNoMatchingKey } = errors;
+
+/** The keys of one issuer. `getKey` resolves a prepared key or throws a `TokenGateError`. */
+export class IssuerKeySet {
+  readonly #settings: KeySetSettings;
+  readonly #resolveJwksUri: () => Promise<string>;
+  readonly #prepared = new Map<string, PreparedKey>();
+  #remote: RemoteSet | undefined;
+  #fetchedGeneration = 0;
+  #appliedGeneration = 0;
+  #lastGood: { readonly local: LocalSet; readonly at: number } | undefined;
+  #failedAt = Number.NEGATIVE_INFINITY;
+  /** When the key set was last fetched (clock ms), to space out refetches after a bad signature. */
+  #fetchedAt = Number.NEGATIVE_INFINITY;
+  /** The last answer of the JWKS endpoint, to name it when the key set cannot be used. */
+  #lastResponse: ResponseSummary | undefined;
+
+  constructor(resolveJwksUri: () => Promise<string>, settings: KeySetSettings) {
+    this.#resolveJwksUri = resolveJwksUri;
+    this.#settings = settings;
+  }
+
+  /** True while the key set is within `cacheMaxAge` of its fetch (cached verifications rely on it). */
+  get fresh(): boolean {
+    return this.#remote !== undefined && this.#remote.fresh;
+  }
+
+  /** The prepared key for this header when it is already known and the key set is fresh; no I/O. */
+  cachedKey(header: ProtectedHeader): PreparedKey | undefined {
+    if (this.#remote === undefined || !this.#remote.fresh) return undefined;
+    return this.#prepared.get(lookupKey(header));
+  }
+
+  /**
+   * Fetch the key set now (start-up check): resolves with the number of keys it publishes, or
+   * rejects with what is wrong (the endpoint's answer named, as in logs).
+   */
+  async load(): Promise<number> {
+    const remote = this.#remote ?? (await this.#createRemote());
+    try {
+      await remote.reload();
+    } catch (error) {
+      throw this.#explained(error);
+    }
+    this.#applyNewKeySet();
+    const keys = remote.jwks()?.keys ?? [];
+    if (keys.length === 0) throw new IssuerResponseError('The issuer publishes an empty key set');
+    return keys.length;
+  }
+
+  /**
+   * After a signature failed with `used`: the key set fetched again, unless it was fetched (or
+   * tried) within `cooldownDuration` or a fetch failed within `failureBackoff` (so forged tokens
+   * cannot make the issuer be asked more often), and the key
+   * it now has for the header when that is another key; `undefined` otherwise, failures included
+   * (the signature then stays refused with the keys known).
+   */
+  async renewedKey(header: ProtectedHeader, used: PreparedKey): Promise<PreparedKey | undefined> {
+    const now = this.#settings.clock();
+    if (this.#remote === undefined || now < this.#fetchedAt + this.#settings.cooldownDuration || this.#inBackoff()) return undefined;
+    // Spaced from the attempt, not the answer: an issuer that does not answer is not asked again sooner.
+    this.#fetchedAt = now;
+    try {
+      await this.#remote.reload();
+      this.#applyNewKeySet();
+      const key = this.#remember(header, await (this.#remote as unknown as KeyLookup)(header as JWSHeaderParameters));
+      return key.thumbprint === used.thumbprint ? undefined : key;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Find the key for a token header, fetching the key set when needed. */
+  async getKey(header: ProtectedHeader): Promise<PreparedKey> {
+    const cached = this.cachedKey(header);
+    if (cached) return cached;
+    if (this.#inBackoff()) return this.#fromLastGood(header, undefined);
+    let cryptoKey: CryptoKey;
+    try {
+      const remote = this.#remote ?? (await this.#createRemote());
+      cryptoKey = await (remote as unknown as KeyLookup)(header as JWSHeaderParameters);
+    } catch (error) {
+      if (isKeySelectionError(error)) throw keySelectionError(error);
+      this.#failedAt = this.#settings.clock();
+      return this.#fromLastGood(header, this.#explained(error));
+    }
+    this.#applyNewKeySet();
+    return this.#remember(header, cryptoKey);
+  }
+
+  async #createRemote(): Promise<RemoteSet> {
+    const jwksUri = await this.#resolveJwksUri();
+    this.#remote ??= createRemoteJWKSet(new URL(jwksUri), {
+      timeoutDuration: this.#settings.timeoutDuration,
+      cooldownDuration: this.#settings.cooldownDuration,
+      cacheMaxAge: this.#settings.cacheMaxAge,
+      [customFetch]: createCappedFetch(this.#settings, (summary) => {
+        this.#lastResponse = summary;
+        this.#fetchedAt = this.#settings.clock();
+        if (summary.status === 200) this.#fetchedGeneration += 1;
+      }),
+    });
+    return this.#remote;
+  }
+
+  /**
+   * The failure with what the endpoint answered, when it answered: a 404, a 401 or an HTML page is
+   * a misconfigured `jwksUri` rather than an outage, and the log should say so (the client still
+   * gets a 503; nothing of this reaches it).
+   */
+  #explained(error: unknown): unknown {
+    const last = this.#lastResponse;
+    this.#lastResponse = undefined;
+    if (last === undefined) return error;
+    const json = last.contentType === null || /json/i.test(last.contentType);
+    if (last.status === 200 && json) return error;
+    const what = last.status === 200 ? `200 with ${last.contentType ?? 'no content type'}, not a JSON key set` : `HTTP ${last.status}`;
+    return new IssuerResponseError(`The JWKS endpoint ${last.url} answered ${what}: check jwksUri or the issuer's jwks_uri`, { cause: error });
+  }
+
+  #inBackoff(): boolean {
+    return this.#settings.clock() < this.#failedAt + this.#settings.failureBackoff;
+  }
+
+  /** After a successful lookup: if jose took a new key set, forget prepared keys and keep it as last good. */
+  #applyNewKeySet(): void {
+    if (this.#fetchedGeneration === this.#appliedGeneration || this.#remote === undefined) return;
+    this.#appliedGeneration = this.#fetchedGeneration;
+    const jwks = this.#remote.jwks();
+    if (!jwks) return;
+    this.#prepared.clear();
+    this.#lastGood = { local: createLocalJWKSet(jwks), at: this.#settings.clock() };
+    this.#settings.onKeySetChange?.(thumbprints(jwks));
+  }
+
+  #remember(header: ProtectedHeader, cryptoKey: CryptoKey): PreparedKey {
+    let prepared: PreparedKey;
+    try {
+      prepared = prepareKey(header.alg, header.kid, KeyObject.from(cryptoKey));
+    } catch (error) {
+      if (error instanceof KeyMismatchError) throw new TokenGateError('invalid_token', 'The issuer key does not fit the token algorithm', { cause: error });
+      throw error;
+    }
+    this.#prepared.set(lookupKey(header), prepared);
+    return prepared;
+  }
+
+  async #fromLastGood(header: ProtectedHeader, cause: unknown): Promise<PreparedKey> {
+    const lastGood = this.#lastGood;
+    if (lastGood === undefined || this.#settings.clock() - lastGood.at > this.#settings.maxStaleAge) throw this.#unavailable(cause);
+    const known = this.#prepared.get(lookupKey(header));
+    if (known) return known;
+    try {
+      return this.#remember(header, await (lastGood.local as unknown as KeyLookup)(header as JWSHeaderParameters));
+    } catch (error) {
+      // An unknown kid while the issuer cannot be reached may be a key we have not seen yet.
+      if (error instanceof JWKSNoMatchingKey) throw this.#unavailable(cause);
+      if (isKeySelectionError(error)) throw keySelectionError(error);
+      throw error;
+    }
+  }
+
+  #unavailable(cause: unknown): TokenGateError {
+    const remaining = this.#failedAt + this.#settings.failureBackoff - this.#settings.clock();
+    return new TokenGateError('temporarily_unavailable', "The token issuer's signing keys cannot be fetched right now", {
+      cause,
+      retryAfter: Math.max(1, Math.ceil(remaining / 1000)),
+    });
+  }
+}
+
+function lookupKey(header: ProtectedHeader): string {
+  return header.kid === undefined ? header.alg : `${header.alg}\u0000${header.kid}`;
+}
+
+function thumbprints(jwks: JSONWebKeySet): Set<string> {
+  const published = new Set<string>();
+  for (const key of jwks.keys) {
+    const thumbprint = jwkThumbprint(key as Record<string, unknown>);
+    if (thumbprint !== undefined) published.add(thumbprint);
+  }
+  return published;
+}
+
+function isKeySelectionError(error: unknown): boolean {
+  return error instanceof JWKSNoMatchingKey || error instanceof JWKSMultipleMatchingKeys || error instanceof JOSENotSupported;
+}
+
+function keySelectionError(error: unknown): TokenGateError {
+  if (error instanceof JWKSMultipleMatchingKeys) return new TokenGateError('invalid_token', 'Several issuer keys match the token; it needs a "kid"', { cause: error });
+  if (error instanceof JOSENotSupported) return new TokenGateError('invalid_token', 'The issuer keys do not support the token algorithm', { cause: error });
+  return new TokenGateError('invalid_token', 'No issuer key matches the token "kid"', { cause: error });
+}

@@ -1,0 +1,213 @@
+/**
+ * Bearer token extraction from a structural request (RFC 6750 §2).
+ */
+import { TokenGateError } from '../errors/error.js';
+import type { RequestLike } from '../token/types.js';
+
+/** Where a token may be sent: the `Authorization` header (§2.1), a form body (§2.2) or the query (§2.3). */
+export type TokenMethod = 'header' | 'query' | 'body';
+
+/** What `extractToken` accepts. */
+export interface ExtractOptions {
+  /** The enabled methods; a token sent by a method not listed here is ignored entirely. */
+  readonly methods: ReadonlySet<TokenMethod> | readonly TokenMethod[];
+  /** Longest token accepted, in characters; longer ones fail before any parsing. */
+  readonly maxTokenLength: number;
+  /**
+   * Tells that a header token is already known to be well-formed (e.g. it is in the verified-token
+   * cache), so the b64token check, linear in the token's length, can be skipped.
+   */
+  readonly isKnownToken?: (token: string) => boolean;
+  /** Told of each header token that passed the b64token check (so a caller can remember it). */
+  readonly onWellFormed?: (token: string) => void;
+}
+
+// RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+// RFC 6750 §2.2 and §2.3 only require form encoding, so parameter tokens are not held to
+// b64token; visible ASCII keeps whitespace, controls and non-ASCII out.
+const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
+const BLANK = /[ \t]/;
+const CONTROL_OR_NON_ASCII = /[^\x20-\x7e]/;
+const AUTHORIZATION = 'authorization';
+const SCHEME = 'bearer';
+const SP = 0x20;
+const HTAB = 0x09;
+
+function invalidRequest(description: string): TokenGateError {
+  return new TokenGateError('invalid_request', description);
+}
+
+function tooLarge(): TokenGateError {
+  return new TokenGateError('invalid_token', 'Access token is too large');
+}
+
+function isMethodList(methods: ExtractOptions['methods']): methods is readonly TokenMethod[] {
+  return Array.isArray(methods);
+}
+
+function isEnabled(methods: ExtractOptions['methods'], method: TokenMethod): boolean {
+  return isMethodList(methods) ? methods.includes(method) : methods.has(method);
+}
+
+function isBlank(code: number): boolean {
+  return code === SP || code === HTAB;
+}
+
+function severalHeaders(): TokenGateError {
+  return invalidRequest('Request carries several Authorization headers');
+}
+
+/** The one value of a header given as an array (Node's `headersDistinct`). */
+function singleValue(values: readonly unknown[]): string | undefined {
+  if (values.length > 1) throw severalHeaders();
+  const first = values[0];
+  return typeof first === 'string' ? first : undefined;
+}
+
+/**
+ * The `Authorization` header value. Names are compared case-insensitively (RFC 9110 §5.1);
+ * a duplicate, under any spelling, is rejected because picking one would be a guess.
+ */
+function readAuthorization(headers: RequestLike['headers']): string | undefined {
+  let found: string | undefined;
+  for (const name in headers) {
+    // Only 13-character names can match, so other headers cost one length comparison.
+    if (name.length !== AUTHORIZATION.length) continue;
+    if (name !== AUTHORIZATION && name.toLowerCase() !== AUTHORIZATION) continue;
+    // Own members only: an inherited (polluted prototype) header is not part of the request.
+    if (!Object.hasOwn(headers, name)) continue;
+    const value: unknown = headers[name];
+    const single = typeof value === 'string' ? value : Array.isArray(value) ? singleValue(value) : undefined;
+    if (single === undefined) continue;
+    if (found !== undefined) throw severalHeaders();
+    found = single;
+  }
+  return found;
+}
+
+/** True when Node's raw header list repeats `Authorization` (which `headers` would hide). */
+function repeatsAuthorization(rawHeaders: readonly string[] | undefined): boolean {
+  if (rawHeaders === undefined) return false;
+  let seen = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string;
+    if (name.length === AUTHORIZATION.length && name.toLowerCase() === AUTHORIZATION) seen += 1;
+  }
+  return seen > 1;
+}
+
+/**
+ * Index just past `Bearer` and its separator, or -1 for any other scheme. The scheme is
+ * case-insensitive (RFC 9110 §11.1). Compared code by code so the hot path allocates nothing.
+ */
+function bearerStart(value: string): number {
+  let at = 0;
+  while (at < value.length && isBlank(value.charCodeAt(at))) at += 1;
+  if (value.length - at < SCHEME.length) return -1;
+  for (let i = 0; i < SCHEME.length; i += 1) {
+    // `| 0x20` lower-cases ASCII letters; only the two cases of each letter can match.
+    if ((value.charCodeAt(at + i) | 0x20) !== SCHEME.charCodeAt(i)) return -1;
+  }
+  const end = at + SCHEME.length;
+  if (end === value.length) return end;
+  return isBlank(value.charCodeAt(end)) ? end : -1;
+}
+
+function malformedHeaderToken(token: string): TokenGateError {
+  if (BLANK.test(token)) return invalidRequest('The Authorization header must carry exactly one Bearer token');
+  if (CONTROL_OR_NON_ASCII.test(token)) {
+    return invalidRequest('The Bearer token contains control or non-ASCII characters');
+  }
+  return invalidRequest('The Bearer token is not a valid b64token (RFC 6750 section 2.1)');
+}
+
+/** The token after `Bearer`: `1*SP` before it (RFC 9110 §11.4), trailing blanks tolerated. */
+function headerToken(value: string, start: number, maxTokenLength: number, options: ExtractOptions): string {
+  let begin = start;
+  while (begin < value.length && isBlank(value.charCodeAt(begin))) begin += 1;
+  let end = value.length;
+  while (end > begin && isBlank(value.charCodeAt(end - 1))) end -= 1;
+  if (end === begin) throw invalidRequest('The Authorization header carries the Bearer scheme but no token');
+  // Size is checked before any regular expression sees the token, so huge inputs stay cheap.
+  if (end - begin > maxTokenLength) throw tooLarge();
+  const token = value.slice(begin, end);
+  if (options.isKnownToken?.(token) === true) return token;
+  if (!B64TOKEN.test(token)) throw malformedHeaderToken(token);
+  options.onWellFormed?.(token);
+  return token;
+}
+
+/** An own `access_token` member of a query or body object; inherited members are ignored. */
+function accessTokenParameter(source: unknown): unknown {
+  if (typeof source !== 'object' || source === null) return undefined;
+  return Object.hasOwn(source, 'access_token') ? (source as Record<string, unknown>).access_token : undefined;
+}
+
+/** The request's media type, lower-cased, without parameters. */
+function mediaType(headers: RequestLike['headers']): string {
+  const value = headers['content-type'] ?? headers['Content-Type'];
+  const text = typeof value === 'string' ? value : '';
+  const end = text.indexOf(';');
+  return (end < 0 ? text : text.slice(0, end)).trim().toLowerCase();
+}
+
+/**
+ * RFC 6750 §2.2: the form-body method needs an `application/x-www-form-urlencoded` body and is
+ * never used with GET (nor HEAD, which has no body).
+ */
+function formBody(request: RequestLike): unknown {
+  if (request.method === 'GET' || request.method === 'HEAD') return undefined;
+  if (mediaType(request.headers) !== 'application/x-www-form-urlencoded') return undefined;
+  const body = request.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const prototype: unknown = Object.getPrototypeOf(body);
+  return prototype === Object.prototype || prototype === null ? body : undefined;
+}
+
+function parameterToken(value: unknown, maxTokenLength: number): string {
+  if (typeof value !== 'string') {
+    const several = Array.isArray(value) && value.length > 1;
+    throw invalidRequest(several ? 'Request carries several access_token parameters' : 'The access_token parameter must be a string');
+  }
+  if (value.length === 0) throw invalidRequest('The access_token parameter is empty');
+  if (value.length > maxTokenLength) throw tooLarge();
+  if (!VISIBLE_ASCII.test(value)) {
+    throw invalidRequest('The access_token parameter contains whitespace, control or non-ASCII characters');
+  }
+  return value;
+}
+
+/**
+ * Take the bearer token from a request (RFC 6750 §2). A request with no Bearer credentials
+ * under any enabled method fails with `missing_token`, so the response is a bare challenge
+ * (RFC 6750 §3.1). An `Authorization` header with another scheme (`Basic …`) counts as no
+ * Bearer credentials for the same reason: it is not malformed, just not ours.
+ * @throws TokenGateError `missing_token`; `invalid_request` for malformed or duplicated
+ * credentials, including a token sent by more than one method (RFC 6750 §2);
+ * `invalid_token` when the token is longer than `maxTokenLength`.
+ * @example
+ * const token = extractToken(
+ *   { headers: { authorization: 'Bearer mF_9.B5f-4.1JqM' } },
+ *   { methods: ['header'], maxTokenLength: 8192 },
+ * ) // => 'mF_9.B5f-4.1JqM'
+ */
+export function extractToken(request: RequestLike, options: ExtractOptions): string {
+  const { methods, maxTokenLength } = options;
+  const header = isEnabled(methods, 'header') ? readAuthorization(request.headers) : undefined;
+  if (header !== undefined && repeatsAuthorization(request.rawHeaders)) throw severalHeaders();
+  const start = header === undefined ? -1 : bearerStart(header);
+  // With a Bearer header, the query and body are read even where those methods are off: a token
+  // there too is a second method (RFC 6750 §2), and the client must learn it leaked one.
+  const bearer = start >= 0;
+  const query = bearer || isEnabled(methods, 'query') ? accessTokenParameter(request.query) : undefined;
+  const body = bearer || isEnabled(methods, 'body') ? accessTokenParameter(formBody(request)) : undefined;
+  if (bearer && (query !== undefined || body !== undefined)) throw invalidRequest('Token sent by more than one method');
+  const fromQuery = isEnabled(methods, 'query') ? query : undefined;
+  const fromBody = isEnabled(methods, 'body') ? body : undefined;
+  const count = (bearer ? 1 : 0) + (fromQuery === undefined ? 0 : 1) + (fromBody === undefined ? 0 : 1);
+  if (count === 0) throw new TokenGateError('missing_token', 'No access token was provided');
+  if (count > 1) throw invalidRequest('Token sent by more than one method');
+  if (header !== undefined && bearer) return headerToken(header, start, maxTokenLength, options);
+  return parameterToken(fromQuery !== undefined ? fromQuery : fromBody, maxTokenLength);
+}
