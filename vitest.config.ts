@@ -7,13 +7,11 @@ const LOAD_TESTS = ['test/load-*.test.ts'];
 
 export default defineConfig({
   resolve: {
-    alias: {
-      '@tokengate/core': source('core'),
-      '@tokengate/testing': source('testing'),
-      '@tokengate/express': source('express'),
-      '@tokengate/koa': source('koa'),
-      '@tokengate/fastify': source('fastify'),
-    },
+    // Exact names: `@tokengate/core` must not swallow `@tokengate/core/adapter`.
+    alias: [
+      { find: /^@tokengate\/core\/adapter$/, replacement: fileURLToPath(new URL('./packages/core/src/adapter.ts', import.meta.url)) },
+      ...['core', 'testing', 'express', 'koa', 'fastify'].map((name) => ({ find: new RegExp(`^@tokengate/${name}$`), replacement: source(name) })),
+    ],
   },
   test: {
     include: process.env.TOKENGATE_SUITE === 'load' ? LOAD_TESTS : ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],

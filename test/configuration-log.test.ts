@@ -43,7 +43,7 @@ describe.each(['express', 'koa', 'fastify'])('%s', (adapter) => {
   it('logs a jwksUri answering 404 once, with its URL, while clients get 503', async () => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const jwksUri = `${issuer.issuer}/wrong-jwks-path`;
-    const app = await startWith(adapter, { issuer: issuer.issuer, audience: issuer.audience, jwksUri, jwks: { failureBackoff: 0 } });
+    const app = await startWith(adapter, { issuer: issuer.issuer, audience: issuer.audience, jwksUri, jwks: { failureBackoffMs: 0 } });
     try {
       for (let i = 0; i < 3; i += 1) {
         const response = await fetch(`${app.url}/me`, { headers: { authorization: `Bearer ${await issuer.mintUserToken()}` } });

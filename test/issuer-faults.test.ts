@@ -39,7 +39,7 @@ async function start(): Promise<TestIssuer> {
 describe.each(FAULTS)('an issuer %s', (name, fault) => {
   it(`from cold: ${REQUESTS} requests get a defined answer (never a 500) and cause a bounded number of fetches`, async () => {
     const issuer = await start();
-    const verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience, jwks: { timeoutDuration: 300 } });
+    const verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience, jwks: { timeoutMs: 300 } });
     const token = await issuer.mintUserToken();
     fault(issuer);
     const results = await Promise.all(Array.from({ length: REQUESTS }, () => settle(verifier.verify(token))));
@@ -59,7 +59,7 @@ describe.each(FAULTS)('an issuer %s', (name, fault) => {
     const verifier = createVerifier({
       issuer: issuer.issuer,
       audience: issuer.audience,
-      jwks: { timeoutDuration: 300, cacheMaxAge: 0 },
+      jwks: { timeoutMs: 300, cacheMaxAgeMs: 0 },
       cache: false,
     });
     const token = await issuer.mintUserToken();

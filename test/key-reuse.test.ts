@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 function options(): VerifierOptions {
-  return { issuer: issuer.issuer, audience: issuer.audience, jwks: { cacheMaxAge: KEY_SET_MAX_AGE, cooldownDuration: 0 }, cache: { admitAfter: 1 } };
+  return { issuer: issuer.issuer, audience: issuer.audience, jwks: { cacheMaxAgeMs: KEY_SET_MAX_AGE, cooldownMs: 0 }, cache: { admitAfter: 1 } };
 }
 
 /** Replace the signing key under the same kid, and let the verifier's key set age past its max age. */
@@ -71,7 +71,7 @@ describe('a key replaced under the same kid', () => {
 
 describe('a bad signature with a known kid', () => {
   it('fetches the key set again (once per cooldown): a key replaced under the same kid verifies at once', async () => {
-    const verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience, jwks: { cooldownDuration: 0 }, cache: { admitAfter: 1 } });
+    const verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience, jwks: { cooldownMs: 0 }, cache: { admitAfter: 1 } });
     const old = await issuer.mintUserToken();
     await verifier.verify(old);
     await issuer.rotateKeys({ kid: issuer.currentKid, keepPrevious: false });
@@ -86,7 +86,7 @@ describe('a bad signature with a known kid', () => {
 
   it('forged signatures under our kid cannot make the issuer be asked more than once per cooldown', async () => {
     let now = Date.now();
-    const verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience, clock: () => now, jwks: { cooldownDuration: 60_000 } });
+    const verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience, clock: () => now, jwks: { cooldownMs: 60_000 } });
     await verifier.verify(await issuer.mintUserToken());
     issuer.resetCounts();
     const forged = await issuer.mintWithForeignKey({ iss: issuer.issuer, aud: issuer.audience, sub: 'mallory', exp: Math.floor(now / 1000) + 3600 });

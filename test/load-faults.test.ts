@@ -96,7 +96,7 @@ async function runFaults(valid: string[], signal: { stop: boolean }): Promise<vo
 describe.each(SERVERS)('%s under load while the issuer rotates keys and goes down', (_name, start) => {
   it('rejects nothing valid, accepts nothing invalid, never answers 500 or stalls', async () => {
     const valid = await Promise.all(Array.from({ length: 50 }, (_, i) => issuer.mintUserToken({ sub: `user-${i}` })));
-    const verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience, jwks: { cooldownDuration: COOLDOWN_MS, timeoutDuration: 500 } });
+    const verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience, jwks: { cooldownMs: COOLDOWN_MS, timeoutMs: 500 } });
     await verifier.verify(valid[0] as string);
     // Count only what the run itself fetches: the key set is in hand already.
     issuer.resetCounts();

@@ -54,3 +54,39 @@ describe('one error class for ESM and CommonJS together', () => {
     expect([esm.isTokenGateError(fromCjs), cjs.isTokenGateError(fromEsm), esm.isTokenGateError(new Error('x')), cjs.isTokenGateError({ code: 'invalid_token' })]).toEqual([true, true, false, false]);
   });
 });
+
+describe('@tokengate/core/adapter', () => {
+  it('loads with require() and import(), and shares one copy of core with the main entry', async () => {
+    const directory = join(root, 'packages', 'core');
+    const manifest = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as { exports: Record<string, { import: { default: string }; require: { default: string } }> };
+    const adapter = manifest.exports['./adapter'];
+    const main = manifest.exports['.'];
+    expect(adapter, 'the ./adapter export').toBeDefined();
+    type Surface = {
+      createAdapterKit?: unknown;
+      compileRequirement?: (requirement: object) => unknown;
+      checkRequirement?: (token: object, requirement: unknown) => void;
+      TokenGateError?: new (code: string, description: string) => Error;
+    };
+    for (const condition of ['import', 'require'] as const) {
+      const file = join(directory, (adapter as (typeof manifest.exports)[string])[condition].default);
+      const mainFile = join(directory, (main as (typeof manifest.exports)[string])[condition].default);
+      const load = (path: string): Promise<Surface> => (condition === 'require' ? Promise.resolve(requireFromRoot(path) as Surface) : (import(pathToFileURL(path).href) as Promise<Surface>));
+      const surface = await load(file);
+      const core = await load(mainFile);
+      expect(typeof surface.createAdapterKit).toBe('function');
+      expect(core.createAdapterKit).toBeUndefined();
+      // One class: an error thrown by the adapter entry is an instance of the main entry's class.
+      const requirement = surface.compileRequirement?.({ token: 'user' });
+      const thrown = (() => {
+        try {
+          surface.checkRequirement?.({ type: 'client', scopes: [], claims: {} }, requirement);
+        } catch (error) {
+          return error;
+        }
+        return undefined;
+      })();
+      expect(thrown).toBeInstanceOf(core.TokenGateError as new (code: string, description: string) => Error);
+    }
+  });
+});

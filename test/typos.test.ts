@@ -9,7 +9,8 @@ import Fastify from 'fastify';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
-import { compileRoutePolicy, createVerifier, type Verifier } from '@tokengate/core';
+import { createVerifier, type Verifier } from '@tokengate/core';
+import { compileRoutePolicy } from '@tokengate/core/adapter';
 import * as ex from '@tokengate/express';
 import tokengate, * as fy from '@tokengate/fastify';
 import * as ko from '@tokengate/koa';
@@ -34,7 +35,7 @@ describe('createVerifier', () => {
     [{ jwks_uri: 'https://x/jwks' }, /"jwks_uri".*did you mean "jwksUri"/],
     [{ clockTolerence: 5 }, /did you mean "clockTolerance"/],
     [{ audiences: ['a'] }, /did you mean "audience"/],
-    [{ jwks: { cacheMaxAges: 1 } }, /Unknown option "cacheMaxAges" in the "jwks" options; did you mean "cacheMaxAge"/],
+    [{ jwks: { cacheMaxAges: 1 } }, /Unknown option "cacheMaxAges" in the "jwks" options; did you mean "cacheMaxAgeMs"/],
     [{ cache: { maxEntry: 1 } }, /in the "cache" options; did you mean "maxEntries"/],
     [{ scopeClaims: { scopes: 'x' } }, /in the "scopeClaims" options; did you mean "scope"/],
     [{ introspection: { clientId: 'a', clientSecret: 'b', requireAudiance: true } }, /in the "introspection" options; did you mean "requireAudience"/],

@@ -1,4 +1,6 @@
 import { defineConfig } from 'tsup';
 import { buildOptions } from '../../tsup.config.base.js';
 
-export default defineConfig(buildOptions);
+// Two entry points share one copy of every module (one `TokenGateError` class, one request memo):
+// code splitting puts what both use in shared chunks, for ESM and CommonJS alike.
+export default defineConfig({ ...buildOptions, entry: ['src/index.ts', 'src/adapter.ts'], splitting: true });

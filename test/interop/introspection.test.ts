@@ -14,7 +14,7 @@ let client: TokenResponse;
 let user: AuthorizationResult;
 
 /** A verifier for the opaque API; `cacheMaxAge: 0` re-asks the provider for every request. */
-function opaqueVerifier(introspection: Partial<NonNullable<VerifierOptions['introspection']>> = { cacheMaxAge: 0 }): Verifier {
+function opaqueVerifier(introspection: Partial<NonNullable<VerifierOptions['introspection']>> = { cache: { maxAge: 0 } }): Verifier {
   const { id, secret } = provider.clients.resourceServer;
   return createVerifier({ issuer: provider.issuer, audience: OPAQUE_AUDIENCE, introspection: { clientId: id, clientSecret: secret, ...introspection } });
 }
@@ -68,13 +68,13 @@ describe('opaque access tokens through oidc-provider introspection', () => {
     expect(answer).not.toHaveProperty('token_type');
     // Its access tokens do show what they are.
     expect((await introspect(provider, offline.tokens.access_token)).body).toMatchObject({ active: true, token_type: 'Bearer' });
-    const verifier = opaqueVerifier({ cacheMaxAge: 0 });
+    const verifier = opaqueVerifier({ cache: { maxAge: 0 } });
     await expect(verifier.verify(offline.tokens.access_token)).resolves.toMatchObject({ type: 'user', subject: 'bob' });
     const error = await failure(verifier.verify(refreshToken));
     expect(error).toBeInstanceOf(TokenGateError);
     expect((error as TokenGateError).description).toMatch(/^The introspection answer does not show an access token for this API/);
     // requireAudience refuses it too, for its own reason.
-    const strict = opaqueVerifier({ cacheMaxAge: 0, requireAudience: true });
+    const strict = opaqueVerifier({ requireAudience: true, cache: { maxAge: 0 } });
     expect(((await failure(strict.verify(refreshToken))) as TokenGateError).description).toBe('The token names no audience; this API requires one');
   });
 

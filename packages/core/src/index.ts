@@ -1,51 +1,48 @@
 /**
- * `@tokengate/core`: verify OAuth 2.0 bearer access tokens for a resource server.
+ * `@tokengate/core`: verify OAuth 2.0 bearer access tokens for a resource server. This file is
+ * the map of the app-facing API; each comment names the folder where the rules live. Adapter
+ * authors find the rest in `@tokengate/core/adapter`.
  * @packageDocumentation
  */
+
+// The verifier: wires the steps of a request (verifier.ts; see docs/architecture.md).
 export { createVerifier, type Verifier, type VerifierStats } from './verifier.js';
-export type { TokenCacheOptions } from './token/token-cache.js';
-export { VERIFIER_OPTION_NAMES } from './options/options.js';
+
+// Options and their validation (options/): names, units (seconds unless the name ends in Ms) and defaults.
 export type {
   VerifierOptions,
   JwksOptions,
-  ResolvedOptions,
   IntrospectionOptions,
+  IntrospectionCacheOptions,
   IntrospectionAuthMethod,
-  ResolvedIntrospection,
   TokenResolver,
   VerificationMode,
-} from './options/options.js';
-export { IntrospectionConfigurationError, looksLikeJws } from './opaque/introspect.js';
-export { ClaimMismatchError } from './policy/claim-mismatch.js';
-export { configurationProblem, withConfigurationLog } from './options/configuration-log.js';
+} from './options/types.js';
+export type { PublicOptions } from './options/public-view.js';
+export type { TokenCacheOptions } from './token/token-cache.js';
+
+// The verified token (token/): access token, scopes (`scope`, `scp`, `permissions`), user vs client.
 export type { AccessToken, Claims, Clock, FetchLike, JsonValue, ProtectedHeader, RequestLike, TokenType } from './token/types.js';
-export { TokenGateError, isTokenGateError, ERROR_CODES, type TokenGateErrorCode, type TokenGateErrorOptions, type ErrorPresentation, type ErrorHeaders } from './errors/error.js';
-export { PROBLEM_CONTENT_TYPE, DEFAULT_PROBLEM_TYPE_BASE, createInstanceId, type ProblemDetails } from './errors/problem.js';
-export { formatChallenge, quote, type ChallengeParameters } from './errors/challenge.js';
-export { extractToken, type ExtractOptions, type TokenMethod } from './request/extract.js';
-export {
-  parseScopes,
-  hasAllScopes,
-  hasAnyScope,
-  missingScopes,
-  requireScopes,
-  requireAnyScope,
-  normalizeScopeList,
-  DEFAULT_SCOPE_CLAIMS,
-  type ScopeClaimNames,
-} from './token/scopes.js';
-export { claimEquals, claimIncludes, claimCheck, requireClaim, readClaim, type ClaimPredicate, type DescribedClaimPredicate } from './policy/claims.js';
-export { classifyToken, requireTokenType, type TokenClassifier } from './token/token-type.js';
+export { parseScopes, hasAllScopes, hasAnyScope, missingScopes, DEFAULT_SCOPE_CLAIMS, type ScopeClaimNames } from './token/scopes.js';
+export { assertScopes, assertAnyScope } from './policy/scope-rules.js';
+export { classifyToken, assertTokenType, type TokenClassifier } from './token/token-type.js';
+
+// Requirements and claim predicates (policy/): what guards and route rules check.
+export { claimEquals, claimIncludes, claimCheck, assertClaim, readClaim, type ClaimPredicate, type DescribedClaimPredicate } from './policy/claims.js';
+export { ClaimMismatchError } from './policy/claim-mismatch.js';
+export type { Requirement } from './policy/requirements.js';
+export type { RouteRule, RoutePolicyOptions, UnmatchedRoutes } from './policy/route-policy.js';
+
+// Failures (errors/): one error class, the code → status table, RFC 9457 bodies, RFC 6750 challenges.
+export { TokenGateError, isTokenGateError, type TokenGateErrorOptions, type ErrorPresentation, type ErrorHeaders } from './errors/error.js';
+export { ERROR_CODES, type TokenGateErrorCode, type ErrorCodeInfo } from './errors/codes.js';
+export { PROBLEM_CONTENT_TYPE, DEFAULT_PROBLEM_TYPE_BASE, type ProblemDetails } from './errors/problem.js';
+export { IntrospectionConfigurationError } from './opaque/failures.js';
+
+// Signatures (jwt/): the algorithms and the signature step an application may replace or wrap.
 export { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from './jwt/algorithms.js';
-export { nodeSignatureVerifier, prepareKey, type PreparedKey, type SignatureVerifier } from './jwt/signature.js';
-export { metadataUrls, type IssuerMetadata } from './keys/discovery.js';
-export { compileRequirement, checkRequirement, requirementOf, REQUIREMENT_NAMES, type Requirement, type CompiledRequirement, type TokenRequirement } from './policy/requirements.js';
-export { compileRoutePolicy, type RoutePolicy, type RouteRule, type RouteDecision, type RoutePolicyOptions, type UnmatchedRoutes } from './policy/route-policy.js';
-export { routePath, type RouterBehaviour } from './policy/route-path.js';
-export { optionsFromEnvironment, lazyVerifier, notConfiguredError, isVerifier, verifierFrom, ENVIRONMENT_VARIABLES, type VerifierSource } from './options/environment.js';
-export { createGate, attachToken, adoptRequestAuth, ownMember, type AdoptForeignAuth, type Gate, type GateSettings } from './gate/gate.js';
-export { isAccessToken } from './token/access-token.js';
-export { routeDeniedError } from './policy/route-policy.js';
-export { splitGuardArguments, guardOptions, type GuardArguments } from './gate/guard-arguments.js';
-export { checkKnownOptions, MISPLACED_VERIFIER_OPTIONS, type OptionNames } from './options/known-options.js';
-export { checkAdapterOptions, AUTH_OPTION_NAMES, GUARD_OPTION_NAMES, ROUTE_POLICY_OPTION_NAMES } from './options/adapter-options.js';
+export { nodeSignatureVerifier, type PreparedKey, type SignatureVerifier } from './jwt/signature.js';
+
+// Shared state (store/): the seam for state several instances share, and its in-memory implementation.
+export type { Store } from './store/store.js';
+export { createMemoryStore, type MemoryStoreOptions } from './store/memory-store.js';

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { ERROR_CODES, extractToken, formatChallenge, hasAllScopes, parseScopes, TokenGateError, type TokenGateErrorCode } from '@tokengate/core';
+import { extractToken } from '../src/request/extract.js';
+import { formatChallenge } from '../src/errors/challenge.js';
+import { ERROR_CODES, hasAllScopes, parseScopes, TokenGateError, type TokenGateErrorCode } from '@tokengate/core';
 import { describe, expect, it } from 'vitest';
 
 const CODES = Object.keys(ERROR_CODES) as TokenGateErrorCode[];
@@ -58,7 +60,7 @@ describe('properties', () => {
   it('every WWW-Authenticate value is a valid challenge, whatever goes in (quotes, backslashes, CR/LF)', () => {
     fc.assert(
       fc.property(fc.constantFrom(...CODES), anyText, fc.array(anyText, { maxLength: 4 }), anyText, (code, description, scopes, realm) => {
-        const error = new TokenGateError(code, description, { requiredScopes: scopes }).present({ realm, problemTypeBase: 'https://x/' });
+        const error = new TokenGateError(code, description, { requiredScopes: scopes }).presentedAs({ realm, problemTypeBase: 'https://x/' });
         const challenge = error.headers()['WWW-Authenticate'];
         if (challenge === undefined) {
           expect([500, 503]).toContain(error.status);

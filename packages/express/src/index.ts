@@ -15,18 +15,8 @@ declare global {
   }
 }
 
-export { auth } from './auth.js';
-export { requireToken, requireUserToken, requireClientToken, requireScopes, requireAnyScope, requireClaims, routePolicy, type GuardOptions } from './guards.js';
-export type { AuthOptions, ExpressRequestLike, ExpressResponseLike, NextFunction, TokenGateMiddleware } from './respond.js';
-export { createVerifier, TokenGateError, claimEquals, claimIncludes, claimCheck } from '@tokengate/core';
-export type {
-  AccessToken,
-  VerifierOptions,
-  Verifier,
-  RouteRule,
-  RoutePolicyOptions,
-  Requirement,
-  ProblemDetails,
-  ClaimPredicate,
-  TokenType,
-} from '@tokengate/core';
+export { auth, requireToken, requireUserToken, requireClientToken, requireScopes, requireAnyScope, requireClaims, routePolicy } from './middleware.js';
+export type { ExpressRequestLike, ExpressResponseLike, NextFunction, TokenGateMiddleware } from './respond.js';
+export type { AuthOptions, GuardOptions } from '@tokengate/core/adapter';
+export { createVerifier, TokenGateError, isTokenGateError, claimEquals, claimIncludes, claimCheck } from '@tokengate/core';
+export type { AccessToken, VerifierOptions, Verifier, RouteRule, RoutePolicyOptions, Requirement, ProblemDetails, ClaimPredicate, TokenType } from '@tokengate/core';

@@ -1,8 +1,9 @@
 /**
- * The request and response shapes the middleware works with, its options, and turning a
- * `TokenGateError` into an Express response (or handing it to Express).
+ * The request and response shapes the middleware works with, what core reads of a request, and
+ * a failure written as an Express response (or handed to Express).
  */
-import { AUTH_OPTION_NAMES, checkAdapterOptions, PROBLEM_CONTENT_TYPE, type AccessToken, type ProblemDetails, type RequestLike, type TokenGateError } from '@tokengate/core';
+import { NodeRequestContext, renderFailure, type Answering, type NodeIncoming } from '@tokengate/core/adapter';
+import type { AccessToken, RequestLike, TokenGateError } from '@tokengate/core';
 
 /**
  * What the middleware reads and writes on a request. Express 4 and Express 5 requests both fit,
@@ -50,57 +51,40 @@ export type NextFunction = (error?: unknown) => void;
  */
 export type TokenGateMiddleware = (req: ExpressRequestLike, res: ExpressResponseLike, next: NextFunction) => void;
 
-/**
- * Options accepted by `auth()`, every guard and `routePolicy()`.
- * @example
- * const options: AuthOptions = { optional: true, errors: 'delegate' };
- * app.use(auth(undefined, options));
- */
-export interface AuthOptions {
-  /**
-   * Let requests that carry no credentials at all through, with `req.auth` undefined. A token
-   * that is present but invalid (or, for guards, does not meet the requirement) still fails.
-   * Default `false`.
-   */
-  readonly optional?: boolean;
-  /**
-   * `respond` (default): answer failures with a problem details response. `delegate`: set the
-   * error's headers on `res` and call `next(error)`, so your error handler (or Express's own)
-   * answers.
-   */
-  readonly errors?: 'respond' | 'delegate';
-  /** Replace the JSON body of failure responses (`respond` mode). Default: the problem itself. */
-  readonly formatProblem?: (problem: ProblemDetails, error: TokenGateError) => unknown;
-}
+/** The members of an Express request beyond `ExpressRequestLike` that core may read (it is Node's `IncomingMessage`). */
+type NodeRequest = ExpressRequestLike & NodeIncoming & { query?: unknown; body?: unknown };
 
-/**
- * Validate adapter options once, at start-up: every name known (`names`), `errors` a known mode,
- * `formatProblem` a function.
- * @throws TypeError for an unknown option name, an unknown `errors` mode or a `formatProblem` that is not a function.
- * @example checkOptions({ errors: 'delegate' });
- */
-export function checkOptions(options: AuthOptions, names: readonly string[] = AUTH_OPTION_NAMES, where = 'auth() options'): void {
-  checkAdapterOptions(options, names, where);
+/** What core reads of an Express request, read only when core asks (Express 5 parses `query` on each read). */
+export class ExpressContext extends NodeRequestContext {
+  readonly #req: NodeRequest;
+  constructor(req: ExpressRequestLike) {
+    super(req as NodeRequest);
+    this.#req = req as NodeRequest;
+  }
+  get query(): RequestLike['query'] {
+    return this.#req.query as RequestLike['query'];
+  }
+  get body(): unknown {
+    return this.#req.body;
+  }
+  /** The target as received, also inside mounted routers (which rewrite `req.url`). */
+  override get target(): string {
+    return this.#req.originalUrl;
+  }
 }
 
 /**
  * Answer a failure: a problem details response, or `next(error)` in `delegate` mode (and when
- * the response has already started).
- * @example sendFailure(gate.fail(req, error), res, next, { errors: 'respond' });
+ * the response has already started), its headers set on the response first.
+ * @example answer(failure, res, next, { delegate: false, formatProblem: undefined });
  */
-export function sendFailure(error: TokenGateError, res: ExpressResponseLike, next: NextFunction, options: AuthOptions): void {
-  if (res.headersSent) {
-    next(error);
-    return;
-  }
-  res.set(error.headers());
-  if (options.errors === 'delegate') {
-    next(error);
-    return;
-  }
-  const problem = error.toProblem();
-  const body = options.formatProblem ? options.formatProblem(problem, error) : problem;
-  res.statusCode = error.status;
-  res.setHeader('Content-Type', PROBLEM_CONTENT_TYPE);
-  res.end(JSON.stringify(body));
+export function answer(failure: TokenGateError, res: ExpressResponseLike, next: NextFunction, answering: Answering): void {
+  if (res.headersSent) return next(failure);
+  res.set(failure.headers());
+  if (answering.delegate) return next(failure);
+  const { status, headers, body } = renderFailure(failure, answering.formatProblem);
+  res.statusCode = status;
+  // Node's own setHeader: Express's `set` would append a charset to the media type.
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.end(body);
 }

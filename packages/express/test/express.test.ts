@@ -275,7 +275,7 @@ describe.each(frameworks)('%s', (_name, createApp) => {
   describe('issuer down from cold', () => {
     it('answers 503 temporarily_unavailable with Retry-After and a problem body', async () => {
       const cold = createApp();
-      cold.get('/cold', auth({ issuer: issuer.issuer, audience: issuer.audience, jwks: { failureBackoff: 7_000 } }), echo);
+      cold.get('/cold', auth({ issuer: issuer.issuer, audience: issuer.audience, jwks: { failureBackoffMs: 7_000 } }), echo);
       const token = await issuer.mintUserToken();
       issuer.faults.down = true;
       const response = await request(cold).get('/cold').set(bearer(token));

@@ -11,21 +11,13 @@
  * app.get('/files', { config: { tokengate: { token: 'user' } }, preHandler: [requireScopes('files:read')] }, async (request) => ({ owner: request.auth?.subject }));
  * @packageDocumentation
  */
-import { tokengate } from './auth.js';
+import { tokengate } from './plugin.js';
 
-export { auth, tokengate, type TokenGatePluginOptions } from './auth.js';
-export { requireToken, requireUserToken, requireClientToken, requireScopes, requireAnyScope, requireClaims, routePolicy } from './guards.js';
-export type { AuthOptions, GuardOptions, RouteAuthConfig, TokenGateHook } from './respond.js';
-export { createVerifier, TokenGateError, claimEquals, claimIncludes, claimCheck } from '@tokengate/core';
-export type {
-  AccessToken,
-  ClaimPredicate,
-  ProblemDetails,
-  Requirement,
-  RouteRule,
-  RoutePolicyOptions,
-  Verifier,
-  VerifierOptions,
-} from '@tokengate/core';
+export { tokengate, type TokenGatePluginOptions } from './plugin.js';
+export { auth, requireToken, requireUserToken, requireClientToken, requireScopes, requireAnyScope, requireClaims, routePolicy } from './hooks.js';
+export type { RouteAuthConfig, TokenGateHook } from './respond.js';
+export type { AuthOptions, GuardOptions } from '@tokengate/core/adapter';
+export { createVerifier, TokenGateError, isTokenGateError, claimEquals, claimIncludes, claimCheck } from '@tokengate/core';
+export type { AccessToken, ClaimPredicate, ProblemDetails, Requirement, RouteRule, RoutePolicyOptions, Verifier, VerifierOptions } from '@tokengate/core';
 
 export default tokengate;

@@ -230,7 +230,7 @@ describe('configuration from the environment', () => {
         expect(body.detail).toMatch(/TOKENGATE_ISSUER and TOKENGATE_AUDIENCE/);
       }
       expect(log).toHaveBeenCalledTimes(1);
-      expect(String(log.mock.calls[0]?.[0])).toMatch(/^@tokengate\/fastify: tokengate is not configured/);
+      expect(String(log.mock.calls[0]?.[0])).toMatch(/^\[tokengate\] tokengate is not configured/);
     } finally {
       restore();
     }

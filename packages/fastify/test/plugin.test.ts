@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { quote } from '@tokengate/core';
+import { quote } from '../../core/src/errors/challenge.js';
 import { createForeignKey, createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import tokengate, { createVerifier, tokengate as namedTokengate, type TokenGatePluginOptions } from '@tokengate/fastify';
 import { CLIENT_REQUIRED, PROBLEM_MEDIA_TYPE, USER_REQUIRED, bearer, challenge, expectProblem, optionsFor } from './support.js';

@@ -10,8 +10,7 @@
  * app.use((ctx) => { ctx.body = { subject: ctx.state.auth?.subject } });
  * @packageDocumentation
  */
-export { auth } from './auth.js';
-export { requireToken, requireUserToken, requireClientToken, requireScopes, requireAnyScope, requireClaims, routePolicy } from './guards.js';
-export type { AuthOptions, GuardOptions, ProblemFormatter } from './respond.js';
-export { createVerifier, TokenGateError, claimEquals, claimIncludes, claimCheck } from '@tokengate/core';
+export { auth, requireToken, requireUserToken, requireClientToken, requireScopes, requireAnyScope, requireClaims, routePolicy } from './middleware.js';
+export type { AuthOptions, GuardOptions, ProblemFormatter } from '@tokengate/core/adapter';
+export { createVerifier, TokenGateError, isTokenGateError, claimEquals, claimIncludes, claimCheck } from '@tokengate/core';
 export type { AccessToken, ClaimPredicate, ProblemDetails, Requirement, RoutePolicyOptions, RouteRule, Verifier, VerifierOptions } from '@tokengate/core';

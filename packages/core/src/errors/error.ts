@@ -1,73 +1,24 @@
 /**
- * One error class for every failure, with the OAuth code, the HTTP status, the RFC 9457 body
- * and the RFC 6750 challenge.
+ * `TokenGateError`: every failure, with its OAuth code, HTTP status, RFC 9457 body and RFC 6750
+ * challenge. Immutable: a verifier renders an error with its realm and problem base by making a
+ * presented copy (same `instance`), never by changing it.
  */
 import { formatChallenge } from './challenge.js';
+import { ERROR_CODES, type TokenGateErrorCode } from './codes.js';
 import { createInstanceId, DEFAULT_PROBLEM_TYPE_BASE, type ProblemDetails } from './problem.js';
 
-/**
- * Failure codes. All but two are OAuth error codes (RFC 6750 §3.1, RFC 6749 §4.1.2.1 for
- * `access_denied` and `temporarily_unavailable`, and `invalid_token_type` for a token of the wrong type): `missing_token` means the request carried no credentials at all (no
- * `error` is sent then, RFC 6750 §3.1) and `server_error` means the server failed, not the client:
- * tokengate is misconfigured, or application code it runs (`classify`, a claim predicate) threw.
- */
-export type TokenGateErrorCode =
-  | 'missing_token'
-  | 'invalid_request'
-  | 'invalid_token'
-  | 'insufficient_scope'
-  | 'invalid_token_type'
-  | 'access_denied'
-  | 'temporarily_unavailable'
-  | 'server_error';
-
-interface CodeInfo {
-  readonly status: number;
-  readonly title: string;
-  /** Whether the code is sent as the OAuth `error` member and challenge parameter. */
-  readonly oauth: boolean;
-}
-
-/** The one code → status table. */
-export const ERROR_CODES: { readonly [code in TokenGateErrorCode]: CodeInfo } = Object.freeze({
-  missing_token: Object.freeze({ status: 401, title: 'Authentication required', oauth: false }),
-  invalid_request: Object.freeze({ status: 400, title: 'Invalid request', oauth: true }),
-  invalid_token: Object.freeze({ status: 401, title: 'Invalid access token', oauth: true }),
-  insufficient_scope: Object.freeze({ status: 403, title: 'Insufficient scope', oauth: true }),
-  invalid_token_type: Object.freeze({ status: 403, title: 'Wrong token type', oauth: true }),
-  access_denied: Object.freeze({ status: 403, title: 'Access denied', oauth: true }),
-  temporarily_unavailable: Object.freeze({ status: 503, title: 'Authorization temporarily unavailable', oauth: true }),
-  server_error: Object.freeze({ status: 500, title: 'Authorization failed on the server', oauth: true }),
-});
-
-/** Headers of an error: callable for a plain copy, and readable member by member. */
+/** Headers of an error: callable for a copy, and readable member by member. */
 export interface ErrorHeaders {
   (): Record<string, string>;
   readonly [name: string]: string;
 }
 
-function challengeFor(error: TokenGateError, presentation: ErrorPresentation): string {
-  const oauth = ERROR_CODES[error.code].oauth;
-  return formatChallenge({
-    realm: presentation.realm,
-    error: oauth ? error.code : undefined,
-    errorDescription: oauth ? error.description : undefined,
-    scope: error.code === 'insufficient_scope' ? error.requiredScopes : undefined,
-  });
-}
-
-function createErrorHeaders(error: TokenGateError, presentation: () => ErrorPresentation): ErrorHeaders {
-  const getters: Record<string, () => string> = {};
-  if (error.status === 400 || error.status === 401 || error.status === 403) getters['WWW-Authenticate'] = () => challengeFor(error, presentation());
-  if (error.status === 503) getters['Retry-After'] = () => String(error.retryAfter);
-  const names = Object.keys(getters);
-  const headers = function headers(): Record<string, string> {
-    const copy: Record<string, string> = {};
-    for (const name of names) copy[name] = (getters[name] as () => string)();
-    return copy;
-  };
-  for (const name of names) Object.defineProperty(headers, name, { get: getters[name], enumerable: true });
-  return headers as unknown as ErrorHeaders;
+/** How a verifier renders its errors. */
+export interface ErrorPresentation {
+  /** `realm` of the challenge. */
+  readonly realm: string;
+  /** Base for problem `type` URIs. */
+  readonly problemTypeBase: string;
 }
 
 /** Options for a single error. */
@@ -80,33 +31,49 @@ export interface TokenGateErrorOptions {
   readonly extensions?: Readonly<Record<string, unknown>>;
   /** Seconds for `Retry-After` on a 503. Default 5. */
   readonly retryAfter?: number;
+  /** Realm and problem type base. Default realm `api` and `https://tokengate.dev/problems/`. */
+  readonly presentation?: ErrorPresentation;
+  /** The failure's id, kept when an error is presented again. Default a fresh `urn:uuid:…`. */
+  readonly instance?: string;
 }
 
-/** Per-verifier presentation settings the error needs to render itself. */
-export interface ErrorPresentation {
-  /** `realm` of the challenge. */
-  readonly realm: string;
-  /** Base for problem `type` URIs. */
-  readonly problemTypeBase: string;
+const DEFAULT_PRESENTATION: ErrorPresentation = Object.freeze({ realm: 'api', problemTypeBase: DEFAULT_PROBLEM_TYPE_BASE });
+
+/**
+ * Marks every `TokenGateError`, whichever copy of this package made it: an application that loads
+ * both the ESM and the CommonJS build has two classes, and `instanceof` sees only one.
+ */
+const BRAND = Symbol.for('tokengate.error');
+
+function challengeOf(error: TokenGateError): string {
+  const oauth = ERROR_CODES[error.code].oauth;
+  return formatChallenge({
+    realm: error.presentation.realm,
+    error: oauth ? error.code : undefined,
+    errorDescription: oauth ? error.description : undefined,
+    scope: error.code === 'insufficient_scope' ? error.requiredScopes : undefined,
+  });
 }
 
-const DEFAULT_PRESENTATION: ErrorPresentation = { realm: 'api', problemTypeBase: DEFAULT_PROBLEM_TYPE_BASE };
+/** `WWW-Authenticate` on 400/401/403 (RFC 6750 §3), `Retry-After` on 503: a function returning a copy, with the same members. */
+function headersOf(error: TokenGateError): ErrorHeaders {
+  const values: Record<string, string> = {};
+  if (error.status === 400 || error.status === 401 || error.status === 403) values['WWW-Authenticate'] = challengeOf(error);
+  if (error.status === 503) values['Retry-After'] = String(error.retryAfter);
+  const headers = function headers(): Record<string, string> {
+    return { ...values };
+  };
+  return Object.freeze(Object.assign(headers, values)) as unknown as ErrorHeaders;
+}
 
 /**
  * Every failure tokengate reports. `status` (and its alias `statusCode`) and `expose` let any
  * framework's error handling use it; `toProblem()` gives the body and `headers()` the headers.
  * @example
  * try { await verifier.verify(token) } catch (error) {
- *   if (error instanceof TokenGateError) res.status(error.status).set(error.headers()).json(error.toProblem())
+ *   if (isTokenGateError(error)) res.status(error.status).set(error.headers()).json(error.toProblem())
  * }
  */
-/**
- * Marks every `TokenGateError`, whichever copy of this package made it: an application that loads
- * both the ESM and the CommonJS build (directly or through a dependency) has two classes, and
- * `instanceof` sees only one. A registered symbol is the same in both.
- */
-const BRAND = Symbol.for('tokengate.error');
-
 export class TokenGateError extends Error {
   override readonly name = 'TokenGateError';
   /** The brand `isTokenGateError` reads (see `BRAND`). */
@@ -117,10 +84,7 @@ export class TokenGateError extends Error {
   readonly status: number;
   /** Alias of `status` for frameworks that read `statusCode`. */
   readonly statusCode: number;
-  /**
-   * Whether the message may be shown to the client. Always true: descriptions never hold secrets,
-   * and a configuration error's description says what to configure.
-   */
+  /** Always true: descriptions never hold secrets, and a configuration error's says what to configure. */
   readonly expose: boolean;
   /** What went wrong; never contains the token, keys or stacks. */
   readonly description: string;
@@ -132,14 +96,14 @@ export class TokenGateError extends Error {
   readonly extensions: Readonly<Record<string, unknown>>;
   /** `Retry-After` seconds for 503 responses. */
   readonly retryAfter: number;
+  /** The realm and problem type base this error is rendered with. */
+  readonly presentation: ErrorPresentation;
   /**
-   * Response headers: `WWW-Authenticate` on 400/401/403 (RFC 6750 §3), `Retry-After` on 503.
-   * Call it (`error.headers()`) for a plain object. It also carries the same headers as its own
-   * enumerable members, so frameworks that read `err.headers` as an object (Koa's and
-   * Fastify's error handling) send them when the error is thrown to them.
+   * Response headers: `WWW-Authenticate` on 400/401/403, `Retry-After` on 503. Call it
+   * (`error.headers()`) for a plain object; it also carries the headers as its own enumerable
+   * members, so frameworks that read `err.headers` as an object (Koa, Fastify) send them.
    */
   readonly headers: ErrorHeaders;
-  #presentation: ErrorPresentation = DEFAULT_PRESENTATION;
 
   constructor(code: TokenGateErrorCode, description: string, options: TokenGateErrorOptions = {}) {
     super(description, options.cause === undefined ? undefined : { cause: options.cause });
@@ -149,24 +113,34 @@ export class TokenGateError extends Error {
     this.statusCode = info.status;
     this.expose = true;
     this.description = description;
-    this.instance = createInstanceId();
+    this.instance = options.instance ?? createInstanceId();
     this.requiredScopes = Object.freeze([...(options.requiredScopes ?? [])]);
     this.extensions = Object.freeze({ ...options.extensions });
-    this.headers = createErrorHeaders(this, () => this.#presentation);
     this.retryAfter = Number.isFinite(options.retryAfter) ? Math.max(1, Math.ceil(options.retryAfter as number)) : 5;
+    this.presentation = options.presentation ?? DEFAULT_PRESENTATION;
+    this.headers = headersOf(this);
   }
 
-  /** Use this realm and problem type base when rendering (the verifier calls it). */
-  present(presentation: ErrorPresentation): this {
-    this.#presentation = presentation;
-    return this;
+  /** A copy rendered with `presentation`: same code, description, `instance` and cause. */
+  presentedAs(presentation: ErrorPresentation): TokenGateError {
+    return new TokenGateError(this.code, this.description, { ...this.#options(), presentation });
+  }
+
+  /** An unrendered copy with a fresh `instance`, for a second request that shares this failure. */
+  copy(): TokenGateError {
+    return new TokenGateError(this.code, this.description, { ...this.#options(), instance: undefined, presentation: undefined });
+  }
+
+  #options(): TokenGateErrorOptions {
+    const { cause, requiredScopes, extensions, retryAfter, presentation, instance } = this;
+    return { cause, requiredScopes, extensions, retryAfter, presentation, instance };
   }
 
   /** The RFC 9457 body, with `error` and `error_description` unless no credentials were sent. */
   toProblem(): ProblemDetails {
     const info = ERROR_CODES[this.code];
     const body: Record<string, unknown> = {
-      type: `${this.#presentation.problemTypeBase}${this.code}`,
+      type: `${this.presentation.problemTypeBase}${this.code}`,
       title: info.title,
       status: this.status,
       detail: this.description,
@@ -179,7 +153,7 @@ export class TokenGateError extends Error {
     return { ...this.extensions, ...body } as ProblemDetails;
   }
 
-  /** A plain JSON view for loggers: the problem body plus the code. */
+  /** A plain JSON view for loggers: the problem body. */
   toJSON(): ProblemDetails {
     return this.toProblem();
   }

@@ -8,7 +8,7 @@ import type { FetchLike } from '../token/types.js';
 export interface HttpLimits {
   readonly fetch: FetchLike;
   /** Milliseconds. */
-  readonly timeoutDuration: number;
+  readonly timeoutMs: number;
   readonly maxResponseBytes: number;
 }
 
@@ -69,7 +69,7 @@ export async function fetchJson(url: string, limits: HttpLimits): Promise<unknow
     method: 'GET',
     redirect: 'manual',
     headers: { accept: 'application/json' },
-    signal: AbortSignal.timeout(limits.timeoutDuration),
+    signal: AbortSignal.timeout(limits.timeoutMs),
   });
   if (response.status === 404) {
     await response.body?.cancel();

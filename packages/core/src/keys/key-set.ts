@@ -5,20 +5,20 @@
  * maximum stale age), a back-off after failures so an issuer outage is not hammered, and a
  * notice when the key set changes.
  */
-import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, type JSONWebKeySet, type JWSHeaderParameters } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, type JWSHeaderParameters } from 'jose';
 import { KeyObject, type webcrypto } from 'node:crypto';
 import { TokenGateError } from '../errors/error.js';
 import { createCappedFetch, IssuerResponseError, type HttpLimits, type ResponseSummary } from './fetch.js';
-import { jwkThumbprint } from './thumbprint.js';
+import { isKeySelectionError, keySelectionError, lookupKey, thumbprints } from './key-selection.js';
 import { KeyMismatchError, prepareKey, type PreparedKey } from '../jwt/signature.js';
 import type { Clock, ProtectedHeader } from '../token/types.js';
 
 /** Settings of one issuer's key set. Durations in milliseconds. */
 export interface KeySetSettings extends HttpLimits {
-  readonly cooldownDuration: number;
-  readonly cacheMaxAge: number;
-  readonly maxStaleAge: number;
-  readonly failureBackoff: number;
+  readonly cooldownMs: number;
+  readonly cacheMaxAgeMs: number;
+  readonly maxStaleAgeMs: number;
+  readonly failureBackoffMs: number;
   readonly clock: Clock;
   /** Called with the RFC 7638 thumbprints of each new key set's keys (for caches keyed by key). */
   readonly onKeySetChange?: (thumbprints: ReadonlySet<string>) => void;
@@ -28,7 +28,6 @@ type LocalSet = ReturnType<typeof createLocalJWKSet>;
 type RemoteSet = ReturnType<typeof createRemoteJWKSet>;
 type CryptoKey = webcrypto.CryptoKey;
 type KeyLookup = (header: JWSHeaderParameters) => Promise<CryptoKey>;
-const { JOSENotSupported, JWKSMultipleMatchingKeys, JWKSNoMatchingKey } = errors;
 
 /** The keys of one issuer. `getKey` resolves a prepared key or throws a `TokenGateError`. */
 export class IssuerKeySet {
@@ -50,7 +49,7 @@ export class IssuerKeySet {
     this.#settings = settings;
   }
 
-  /** True while the key set is within `cacheMaxAge` of its fetch (cached verifications rely on it). */
+  /** True while the key set is within `cacheMaxAgeMs` of its fetch (cached verifications rely on it). */
   get fresh(): boolean {
     return this.#remote !== undefined && this.#remote.fresh;
   }
@@ -80,14 +79,14 @@ export class IssuerKeySet {
 
   /**
    * After a signature failed with `used`: the key set fetched again, unless it was fetched (or
-   * tried) within `cooldownDuration` or a fetch failed within `failureBackoff` (so forged tokens
+   * tried) within `cooldownMs` or a fetch failed within `failureBackoffMs` (so forged tokens
    * cannot make the issuer be asked more often), and the key
    * it now has for the header when that is another key; `undefined` otherwise, failures included
    * (the signature then stays refused with the keys known).
    */
   async renewedKey(header: ProtectedHeader, used: PreparedKey): Promise<PreparedKey | undefined> {
     const now = this.#settings.clock();
-    if (this.#remote === undefined || now < this.#fetchedAt + this.#settings.cooldownDuration || this.#inBackoff()) return undefined;
+    if (this.#remote === undefined || now < this.#fetchedAt + this.#settings.cooldownMs || this.#inBackoff()) return undefined;
     // Spaced from the attempt, not the answer: an issuer that does not answer is not asked again sooner.
     this.#fetchedAt = now;
     try {
@@ -121,9 +120,9 @@ export class IssuerKeySet {
   async #createRemote(): Promise<RemoteSet> {
     const jwksUri = await this.#resolveJwksUri();
     this.#remote ??= createRemoteJWKSet(new URL(jwksUri), {
-      timeoutDuration: this.#settings.timeoutDuration,
-      cooldownDuration: this.#settings.cooldownDuration,
-      cacheMaxAge: this.#settings.cacheMaxAge,
+      timeoutDuration: this.#settings.timeoutMs,
+      cooldownDuration: this.#settings.cooldownMs,
+      cacheMaxAge: this.#settings.cacheMaxAgeMs,
       [customFetch]: createCappedFetch(this.#settings, (summary) => {
         this.#lastResponse = summary;
         this.#fetchedAt = this.#settings.clock();
@@ -149,7 +148,7 @@ export class IssuerKeySet {
   }
 
   #inBackoff(): boolean {
-    return this.#settings.clock() < this.#failedAt + this.#settings.failureBackoff;
+    return this.#settings.clock() < this.#failedAt + this.#settings.failureBackoffMs;
   }
 
   /** After a successful lookup: if jose took a new key set, forget prepared keys and keep it as last good. */
@@ -177,47 +176,24 @@ export class IssuerKeySet {
 
   async #fromLastGood(header: ProtectedHeader, cause: unknown): Promise<PreparedKey> {
     const lastGood = this.#lastGood;
-    if (lastGood === undefined || this.#settings.clock() - lastGood.at > this.#settings.maxStaleAge) throw this.#unavailable(cause);
+    if (lastGood === undefined || this.#settings.clock() - lastGood.at > this.#settings.maxStaleAgeMs) throw this.#unavailable(cause);
     const known = this.#prepared.get(lookupKey(header));
     if (known) return known;
     try {
       return this.#remember(header, await (lastGood.local as unknown as KeyLookup)(header as JWSHeaderParameters));
     } catch (error) {
       // An unknown kid while the issuer cannot be reached may be a key we have not seen yet.
-      if (error instanceof JWKSNoMatchingKey) throw this.#unavailable(cause);
+      if (error instanceof errors.JWKSNoMatchingKey) throw this.#unavailable(cause);
       if (isKeySelectionError(error)) throw keySelectionError(error);
       throw error;
     }
   }
 
   #unavailable(cause: unknown): TokenGateError {
-    const remaining = this.#failedAt + this.#settings.failureBackoff - this.#settings.clock();
+    const remaining = this.#failedAt + this.#settings.failureBackoffMs - this.#settings.clock();
     return new TokenGateError('temporarily_unavailable', "The token issuer's signing keys cannot be fetched right now", {
       cause,
       retryAfter: Math.max(1, Math.ceil(remaining / 1000)),
     });
   }
-}
-
-function lookupKey(header: ProtectedHeader): string {
-  return header.kid === undefined ? header.alg : `${header.alg}\u0000${header.kid}`;
-}
-
-function thumbprints(jwks: JSONWebKeySet): Set<string> {
-  const published = new Set<string>();
-  for (const key of jwks.keys) {
-    const thumbprint = jwkThumbprint(key as Record<string, unknown>);
-    if (thumbprint !== undefined) published.add(thumbprint);
-  }
-  return published;
-}
-
-function isKeySelectionError(error: unknown): boolean {
-  return error instanceof JWKSNoMatchingKey || error instanceof JWKSMultipleMatchingKeys || error instanceof JOSENotSupported;
-}
-
-function keySelectionError(error: unknown): TokenGateError {
-  if (error instanceof JWKSMultipleMatchingKeys) return new TokenGateError('invalid_token', 'Several issuer keys match the token; it needs a "kid"', { cause: error });
-  if (error instanceof JOSENotSupported) return new TokenGateError('invalid_token', 'The issuer keys do not support the token algorithm', { cause: error });
-  return new TokenGateError('invalid_token', 'No issuer key matches the token "kid"', { cause: error });
 }

@@ -20,7 +20,7 @@ export interface KeyStoreSettings extends Omit<KeySetSettings, 'onKeySetChange'>
 interface IssuerEntry {
   readonly keys: IssuerKeySet;
   metadata: Promise<IssuerMetadata> | undefined;
-  /** When the last discovery failed (clock ms): its failure is the answer until `failureBackoff` passes. */
+  /** When the last discovery failed (clock ms): its failure is the answer until `failureBackoffMs` passes. */
   failedAt: number | undefined;
 }
 
@@ -41,13 +41,13 @@ export class KeyStore {
 
   /**
    * The issuer's metadata (RFC 8414 / OIDC Discovery), fetched once and shared. A failed discovery
-   * is retried only after `failureBackoff`, like the JWKS, so an issuer whose metadata is down is
+   * is retried only after `failureBackoffMs`, like the JWKS, so an issuer whose metadata is down is
    * not asked again on every request.
    */
   metadata(issuer: string): Promise<IssuerMetadata> {
     const entry = this.#entry(issuer);
-    const { clock, failureBackoff } = this.#settings;
-    if (entry.metadata !== undefined && entry.failedAt !== undefined && clock() >= entry.failedAt + failureBackoff) entry.metadata = undefined;
+    const { clock, failureBackoffMs } = this.#settings;
+    if (entry.metadata !== undefined && entry.failedAt !== undefined && clock() >= entry.failedAt + failureBackoffMs) entry.metadata = undefined;
     if (entry.metadata === undefined) {
       const pending = discoverMetadata(issuer, this.#settings, this.#settings.allowHttp);
       entry.metadata = pending;

@@ -1,149 +1,108 @@
 /**
- * The cache of opaque-token answers (introspection or `resolveToken`). Keys are SHA-256 digests
- * of the token, so the cache never holds token text: neither as a key nor inside an entry.
+ * The cache of opaque-token outcomes, on the `Store` seam so that instances can share it.
+ * Keys are SHA-256 digests of the token under a prefix naming this API's rules, so the store
+ * never holds token text and two APIs sharing a store never answer for each other.
  *
- * Accepted tokens are kept for at most `cacheMaxAge` and never past their `exp`; refused ones
- * (inactive, or failing this API's checks) for `inactiveCacheAge`, so a replayed bad token
- * does not cost an introspection per request. Refusals live in a small cache of their own, so a
- * flood of junk tokens never evicts a good token's answer. Concurrent lookups of one token share
- * one request (single flight), and at most `maxInFlight` different tokens are looked up at once.
+ * Accepted answers are kept for at most `maxAge` and never past their `exp`; refused ones
+ * (inactive, or failing this API's rules) for `inactiveMaxAge`, in a store of their own by
+ * default, so a flood of junk tokens never evicts a good token's answer.
  */
 import { createHash } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
-import type { AccessToken, Clock } from '../token/types.js';
+import type { Claims } from '../token/types.js';
+import type { Store } from '../store/store.js';
 
-/** An accepted token without its text: the cache stores no token, and the text is put back on a hit. */
-export type AcceptedToken = Omit<AccessToken, 'token'>;
+/** What the source said about a token, once this API's rules have run. */
+export type OpaqueOutcome = { readonly claims: Claims; readonly refused?: undefined } | { readonly refused: string; readonly claims?: undefined };
 
-/** What the source said about a token, once this API's checks have run. */
-export type OpaqueOutcome =
-  | { readonly accepted: AcceptedToken; readonly refused?: undefined }
-  | { readonly refused: string; readonly accepted?: undefined };
-
-/** Bounds of the cache. */
-export interface OpaqueCacheSettings {
+/** Where and how long outcomes are kept. Seconds. */
+export interface AnswerCacheSettings {
+  /** Accepted answers. */
+  readonly accepted: Store;
+  /** Refused answers (may be the same store: keys differ). */
+  readonly refused: Store;
   /** Seconds an accepted answer is kept (also bounded by the token's `exp`); `0` keeps none. */
-  readonly cacheMaxAge: number;
+  readonly maxAge: number;
   /** Seconds a refused answer is kept; `0` keeps none. */
-  readonly inactiveCacheAge: number;
-  /** Most entries; `0` disables the cache (single flight still applies). */
-  readonly maxEntries: number;
-  /** Most approximate bytes held. */
-  readonly maxBytes: number;
-  /** Most different tokens looked up at the same time; past it `lookup` throws `LookupOverloadError`. */
-  readonly maxInFlight: number;
-  readonly clock: Clock;
+  readonly inactiveMaxAge: number;
+  /** Names this API's rules (issuers, audiences, endpoint, client): part of every key. */
+  readonly scope: string;
+  /** Current time in ms. */
+  readonly clock: () => number;
 }
-
-/** Thrown by `lookup` when `maxInFlight` lookups are under way already. */
-export class LookupOverloadError extends Error {
-  override readonly name = 'LookupOverloadError';
-}
-
-/** Refusals are small and many: they get a tenth of the entries, at most this many. */
-const MAX_REFUSALS = 1_000;
-
-interface Entry {
-  readonly outcome: OpaqueOutcome;
-  /** Epoch milliseconds after which the entry is stale. */
-  readonly expiresAt: number;
-  readonly size: number;
-}
-
-// Rough per-entry overhead beyond the claims: the entry, the AccessToken, the 43-character key.
-const ENTRY_OVERHEAD = 512;
 
 /**
- * The cache key of a token: its SHA-256 digest, base64url.
- * @example cacheKey('dba896fe-8f14-46bd-89ac-4270091e9db1') // => 43 characters, not the token
+ * The digest of a token: SHA-256, base64url.
+ * @example tokenDigest('dba896fe-8f14-46bd-89ac-4270091e9db1') // => 43 characters, not the token
  */
-export function cacheKey(token: string): string {
+export function tokenDigest(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('base64url');
 }
 
-/** A bounded cache of opaque-token outcomes with single-flight lookups. */
-export class IntrospectionCache {
-  readonly #settings: OpaqueCacheSettings;
-  /** Accepted answers. */
-  readonly #entries: LRUCache<string, Entry> | undefined;
-  /** Refused answers, apart: junk tokens only ever displace other junk. */
-  readonly #refusals: LRUCache<string, Entry> | undefined;
-  readonly #inFlight = new Map<string, Promise<OpaqueOutcome>>();
-
-  constructor(settings: OpaqueCacheSettings) {
-    this.#settings = settings;
-    const enabled = settings.maxEntries > 0 && settings.maxBytes > 0;
-    this.#entries =
-      enabled && settings.cacheMaxAge > 0
-        ? new LRUCache<string, Entry>({ max: settings.maxEntries, maxSize: settings.maxBytes, sizeCalculation: (entry) => entry.size })
-        : undefined;
-    const refusals = Math.min(MAX_REFUSALS, Math.max(1, Math.floor(settings.maxEntries / 10)));
-    this.#refusals = enabled && settings.inactiveCacheAge > 0 ? new LRUCache<string, Entry>({ max: refusals }) : undefined;
+/** A store error is the store's problem: the answer is fetched again rather than the request failed. */
+async function quietly<T>(operation: () => Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await operation();
+  } catch {
+    return fallback;
   }
+}
 
-  /**
-   * The outcome for `key`: cached, shared with a lookup under way, or produced by `load`.
-   * `size` estimates the bytes of an accepted outcome's claims.
-   */
-  lookup(key: string, load: () => Promise<{ outcome: OpaqueOutcome; size: number }>): Promise<OpaqueOutcome> {
-    const cached = this.get(key);
-    if (cached !== undefined) return Promise.resolve(cached);
-    let pending = this.#inFlight.get(key);
-    if (pending === undefined) {
-      if (this.#inFlight.size >= this.#settings.maxInFlight) return Promise.reject(new LookupOverloadError(`${this.#inFlight.size} lookups are under way already`));
-      pending = this.#load(key, load);
-      this.#inFlight.set(key, pending);
-    }
-    return pending;
+function parse(text: string | undefined): OpaqueOutcome | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value = JSON.parse(text) as { claims?: unknown; refused?: unknown };
+    if (typeof value.refused === 'string') return { refused: value.refused };
+    if (value.claims !== null && typeof value.claims === 'object' && !Array.isArray(value.claims)) return { claims: value.claims as Claims };
+  } catch {
+    // Not ours, or damaged: a miss.
   }
+  return undefined;
+}
 
-  /** The cached outcome when still fresh; drops a stale one. */
-  get(key: string): OpaqueOutcome | undefined {
-    return this.#fresh(this.#entries, key) ?? this.#fresh(this.#refusals, key);
-  }
+/** The cache of one verifier. */
+export interface AnswerCache {
+  /** The outcome kept for `digest`, if any. */
+  get(digest: string): Promise<OpaqueOutcome | undefined>;
+  /** Keep an outcome; accepted ones no longer than `exp` (seconds) allows. */
+  set(digest: string, outcome: OpaqueOutcome): Promise<void>;
+}
 
-  #fresh(entries: LRUCache<string, Entry> | undefined, key: string): OpaqueOutcome | undefined {
-    const entry = entries?.get(key);
-    if (entry === undefined) return undefined;
-    if (this.#settings.clock() < entry.expiresAt) return entry.outcome;
-    entries?.delete(key);
-    return undefined;
-  }
+/**
+ * Create the answer cache of a verifier.
+ * @example const cache = createAnswerCache({ accepted: store, refused: store, maxAge: 60, inactiveMaxAge: 5, scope, clock: Date.now });
+ */
+export function createAnswerCache(settings: AnswerCacheSettings): AnswerCache {
+  const acceptedKey = (digest: string): string => `tokengate:introspection:${settings.scope}:a:${digest}`;
+  const refusedKey = (digest: string): string => `tokengate:introspection:${settings.scope}:r:${digest}`;
+  return {
+    async get(digest) {
+      if (settings.maxAge > 0) {
+        const accepted = parse(await quietly(() => settings.accepted.get(acceptedKey(digest)), undefined));
+        if (accepted !== undefined) return accepted;
+      }
+      if (settings.inactiveMaxAge <= 0) return undefined;
+      return parse(await quietly(() => settings.refused.get(refusedKey(digest)), undefined));
+    },
+    async set(digest, outcome) {
+      if (outcome.claims === undefined) {
+        await quietly(() => settings.refused.set(refusedKey(digest), JSON.stringify({ refused: outcome.refused }), settings.inactiveMaxAge), undefined);
+        return;
+      }
+      const exp = outcome.claims.exp;
+      const untilExp = typeof exp === 'number' ? exp - settings.clock() / 1000 : Number.POSITIVE_INFINITY;
+      const ttl = Math.min(settings.maxAge, untilExp);
+      if (!(ttl > 0)) return;
+      await quietly(() => settings.accepted.set(acceptedKey(digest), JSON.stringify({ claims: outcome.claims }), ttl), undefined);
+      await quietly(() => settings.refused.delete(refusedKey(digest)), undefined);
+    },
+  };
+}
 
-  /** Remember an outcome; `size` estimates the bytes of its claims. */
-  set(key: string, outcome: OpaqueOutcome, size = 0): void {
-    const now = this.#settings.clock();
-    if (outcome.accepted === undefined) {
-      this.#refusals?.set(key, { outcome, expiresAt: now + this.#settings.inactiveCacheAge * 1000, size: 0 });
-      return;
-    }
-    if (this.#entries === undefined) return;
-    let expiresAt = now + this.#settings.cacheMaxAge * 1000;
-    const exp = outcome.accepted.expiresAt?.getTime();
-    if (exp !== undefined && exp < expiresAt) expiresAt = exp;
-    const bytes = size + ENTRY_OVERHEAD;
-    if (expiresAt <= now || bytes > this.#entries.maxSize) return;
-    this.#refusals?.delete(key);
-    this.#entries.set(key, { outcome, expiresAt, size: bytes });
-  }
-
-  /** The keys held (accepted, then refused), most recently used first: digests, never token text. */
-  keys(): string[] {
-    return [...(this.#entries?.keys() ?? []), ...(this.#refusals?.keys() ?? [])];
-  }
-
-  /** Number of entries, accepted and refused. */
-  get size(): number {
-    return (this.#entries?.size ?? 0) + (this.#refusals?.size ?? 0);
-  }
-
-  async #load(key: string, load: () => Promise<{ outcome: OpaqueOutcome; size: number }>): Promise<OpaqueOutcome> {
-    try {
-      const { outcome, size } = await load();
-      this.set(key, outcome, size);
-      return outcome;
-    } finally {
-      this.#inFlight.delete(key);
-    }
-  }
+/**
+ * The scope part of the keys: a digest of everything that decides whether an answer is accepted
+ * here, so a store shared by several APIs keeps their outcomes apart.
+ * @example answerScope(['https://issuer/'], ['api'], 'https://issuer/introspect', 'client')
+ */
+export function answerScope(...parts: readonly unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 16);
 }

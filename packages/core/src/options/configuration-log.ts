@@ -5,9 +5,9 @@
  * options log each such problem once, through the adapter's logger. Core itself writes nowhere.
  */
 import { IssuerResponseError } from '../keys/fetch.js';
-import { IntrospectionConfigurationError } from '../opaque/introspect.js';
+import { IntrospectionConfigurationError } from '../opaque/failures.js';
 import type { TokenGateError } from '../errors/error.js';
-import type { VerifierOptions } from './options.js';
+import type { VerifierOptions } from './types.js';
 
 /**
  * What is wrong with the configuration, when a failure says so; `undefined` for failures about

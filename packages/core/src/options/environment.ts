@@ -4,7 +4,7 @@
  */
 import { withConfigurationLog } from './configuration-log.js';
 import { TokenGateError } from '../errors/error.js';
-import type { VerifierOptions } from './options.js';
+import type { VerifierOptions } from './types.js';
 import { createVerifier, type Verifier } from '../verifier.js';
 
 /** The variables read. */

@@ -142,9 +142,9 @@ function descriptionOf(predicate: ClaimPredicate): string {
  * predicate that throws is a 500 `server_error` (the application failed, not the token).
  * @throws TokenGateError `invalid_token`, or `server_error`.
  * @example
- * requireClaim(token, claimEquals('org_id', 'org_123')) // throws 'Unexpected "org_id" value'
+ * assertClaim(token, claimEquals('org_id', 'org_123')) // throws 'Unexpected "org_id" value'
  */
-export function requireClaim(token: AccessToken, predicate: ClaimPredicate, description?: string): void {
+export function assertClaim(token: AccessToken, predicate: ClaimPredicate, description?: string): void {
   if (runApplicationCode('claim predicate', () => predicate(token)) === true) return;
   throw new TokenGateError('invalid_token', description ?? descriptionOf(predicate));
 }

@@ -2,9 +2,10 @@
  * What a route asks of a token (its type, scopes and claims), checked by one function that every
  * adapter's guards and route policies share.
  */
-import { requireClaim, type ClaimPredicate } from './claims.js';
-import { normalizeScopeList, requireAnyScope, requireScopes } from '../token/scopes.js';
-import { requireTokenType } from '../token/token-type.js';
+import { assertClaim, type ClaimPredicate } from './claims.js';
+import { normalizeScopeList } from '../token/scopes.js';
+import { assertAnyScope, assertScopes } from './scope-rules.js';
+import { assertTokenType } from '../token/token-type.js';
 import type { AccessToken, TokenType } from '../token/types.js';
 import { checkKnownOptions, type OptionNames } from '../options/known-options.js';
 
@@ -71,8 +72,8 @@ export function compileRequirement(requirement: Requirement = {}): CompiledRequi
  * @example checkRequirement(token, compileRequirement({ token: 'user' }))
  */
 export function checkRequirement(token: AccessToken, requirement: CompiledRequirement): void {
-  if (requirement.token !== 'any') requireTokenType(token, requirement.token);
-  if (requirement.scopes.length > 0) requireScopes(token, requirement.scopes);
-  if (requirement.anyScopes.length > 0) requireAnyScope(token, requirement.anyScopes);
-  for (const predicate of requirement.claims) requireClaim(token, predicate);
+  if (requirement.token !== 'any') assertTokenType(token, requirement.token);
+  if (requirement.scopes.length > 0) assertScopes(token, requirement.scopes);
+  if (requirement.anyScopes.length > 0) assertAnyScope(token, requirement.anyScopes);
+  for (const predicate of requirement.claims) assertClaim(token, predicate);
 }

@@ -21,6 +21,23 @@ export interface RouterBehaviour {
   readonly caseSensitive?: boolean;
 }
 
+/** Router settings as a framework's configuration spells them, at the top level or under `routerOptions` (Fastify 5). */
+export type RouterSettings = RouterBehaviour & { readonly routerOptions?: RouterBehaviour };
+
+/**
+ * What a router does with paths, from its settings (`routerOptions` first); `defaults` where
+ * neither says.
+ * @example routerBehaviour(fastify.initialConfig, { caseSensitive: true })
+ */
+export function routerBehaviour(settings: RouterSettings, defaults: Required<RouterBehaviour>): Required<RouterBehaviour> {
+  const nested = settings.routerOptions ?? {};
+  return Object.freeze({
+    caseSensitive: nested.caseSensitive ?? settings.caseSensitive ?? defaults.caseSensitive,
+    ignoreDuplicateSlashes: nested.ignoreDuplicateSlashes ?? settings.ignoreDuplicateSlashes ?? defaults.ignoreDuplicateSlashes,
+    useSemicolonDelimiter: nested.useSemicolonDelimiter ?? settings.useSemicolonDelimiter ?? defaults.useSemicolonDelimiter,
+  });
+}
+
 // RFC 3986 §3.1 scheme, then `//` and an authority (absolute-form, RFC 9112 §3.2.2).
 const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/;
 const PERCENT = /%(?![0-9A-Fa-f]{2})/;

@@ -4,7 +4,7 @@
  */
 import { readClaim } from '../policy/claims.js';
 import { TokenGateError } from '../errors/error.js';
-import type { AccessToken, Claims, JsonValue } from './types.js';
+import type { Claims, JsonValue } from './types.js';
 
 /** Names of the claims scopes are read from. */
 export interface ScopeClaimNames {
@@ -22,7 +22,6 @@ export interface ScopeClaimNames {
  */
 export const DEFAULT_SCOPE_CLAIMS: ScopeClaimNames = Object.freeze({ scope: 'scope', scp: 'scp', permissions: 'permissions' });
 
-const INSUFFICIENT_SCOPE = 'The provided token does not have correct permissions to access this resource';
 const NO_SCOPES: readonly string[] = Object.freeze([]);
 
 function isList(value: unknown): value is readonly unknown[] {
@@ -150,35 +149,6 @@ export function missingScopes(granted: readonly string[], required: readonly str
     if (!granted.includes(scope) && !missing.includes(scope)) missing.push(scope);
   }
   return missing;
-}
-
-function insufficientScope(required: readonly string[], missing: readonly string[]): TokenGateError {
-  return new TokenGateError('insufficient_scope', INSUFFICIENT_SCOPE, {
-    requiredScopes: required,
-    extensions: { missing_scopes: missing, required_scopes: [...required] },
-  });
-}
-
-/**
- * Throw unless the token has every required scope. The 403 lists the required scopes in the
- * challenge's `scope` (RFC 6750 §3) and `missing_scopes` / `required_scopes` in the body.
- * @throws TokenGateError `insufficient_scope`.
- * @example requireScopes(token, ['read:messages'])
- */
-export function requireScopes(token: AccessToken, required: readonly string[]): void {
-  if (hasAllScopes(token.scopes, required)) return;
-  throw insufficientScope(required, missingScopes(token.scopes, required));
-}
-
-/**
- * Throw unless the token has at least one of the scopes. On failure every listed scope is
- * missing, so `missing_scopes` equals `required_scopes`.
- * @throws TokenGateError `insufficient_scope`.
- * @example requireAnyScope(token, ['read:messages', 'admin'])
- */
-export function requireAnyScope(token: AccessToken, required: readonly string[]): void {
-  if (hasAnyScope(token.scopes, required)) return;
-  throw insufficientScope(required, [...required]);
 }
 
 /**

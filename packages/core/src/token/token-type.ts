@@ -62,9 +62,9 @@ export function classifyToken(claims: Claims): TokenType {
 /**
  * Throw unless the token is of the required type.
  * @throws TokenGateError `invalid_token_type` (403) with `required_token_type` and `token_type`.
- * @example requireTokenType(token, 'user')
+ * @example assertTokenType(token, 'user')
  */
-export function requireTokenType(token: AccessToken, required: TokenType): void {
+export function assertTokenType(token: AccessToken, required: TokenType): void {
   if (token.type === required) return;
   throw new TokenGateError('invalid_token_type', required === 'user' ? USER_REQUIRED : CLIENT_REQUIRED, {
     extensions: { required_token_type: required, token_type: token.type },

@@ -1,6 +1,7 @@
 // Application code tokengate runs (`classify`, claim predicates, route rows' claims) that throws
 // is the server's failure: 500 server_error reported to onError, never a 401 blaming the client.
-import { checkRequirement, claimCheck, compileRequirement, compileRoutePolicy, createVerifier, TokenGateError, type AccessToken } from '@tokengate/core';
+import { claimCheck, createVerifier, TokenGateError, type AccessToken } from '@tokengate/core';
+import { checkRequirement, compileRequirement, compileRoutePolicy } from '@tokengate/core/adapter';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

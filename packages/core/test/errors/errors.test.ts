@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, isTokenGateError, TokenGateError, type TokenGateErrorCode } from '../../src/errors/error.js';
+import { isTokenGateError, TokenGateError } from '../../src/errors/error.js';
+import { ERROR_CODES, type TokenGateErrorCode } from '../../src/errors/codes.js';
 import { DEFAULT_PROBLEM_TYPE_BASE } from '../../src/errors/problem.js';
 
 const UUID_URN = /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -140,7 +141,7 @@ describe('the problem body (RFC 9457)', () => {
   });
 
   it('uses the presented problem type base', () => {
-    const error = new TokenGateError('invalid_token', 'x').present({ realm: 'api', problemTypeBase: 'https://example.com/p/' });
+    const error = new TokenGateError('invalid_token', 'x').presentedAs({ realm: 'api', problemTypeBase: 'https://example.com/p/' });
     expect(error.toProblem().type).toBe('https://example.com/p/invalid_token');
   });
 });
@@ -174,8 +175,19 @@ describe('response headers', () => {
     expect(error.headers()['WWW-Authenticate']).toBe('Bearer realm="api", error="invalid_token", error_description="Bad thing"');
   });
 
+  it('are rendered by a presented copy; the original and its instance stay as they were', () => {
+    const error = new TokenGateError('invalid_token', 'x');
+    const presented = error.presentedAs({ realm: 'orders', problemTypeBase: 'https://example.com/p/' });
+    expect(presented).not.toBe(error);
+    expect(presented.instance).toBe(error.instance);
+    expect(error.headers()['WWW-Authenticate']).toBe('Bearer realm="api", error="invalid_token", error_description="x"');
+    expect(presented.headers['WWW-Authenticate']).toBe('Bearer realm="orders", error="invalid_token", error_description="x"');
+    expect(error.toProblem().type).toBe(`${DEFAULT_PROBLEM_TYPE_BASE}invalid_token`);
+    expect(() => Object.assign(error.headers, { 'WWW-Authenticate': 'Basic' })).toThrow(TypeError);
+  });
+
   it('use the presented realm', () => {
-    const error = new TokenGateError('missing_token', 'x').present({ realm: 'orders', problemTypeBase: DEFAULT_PROBLEM_TYPE_BASE });
+    const error = new TokenGateError('missing_token', 'x').presentedAs({ realm: 'orders', problemTypeBase: DEFAULT_PROBLEM_TYPE_BASE });
     expect(error.headers()).toEqual({ 'WWW-Authenticate': 'Bearer realm="orders"' });
   });
 

@@ -1,20 +1,6 @@
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
-import {
-  attachToken,
-  compileRequirement,
-  createGate,
-  createVerifier,
-  nodeSignatureVerifier,
-  routeDeniedError,
-  TokenGateError,
-  type AccessToken,
-  type Gate,
-  type GateSettings,
-  type ProblemDetails,
-  type RequestLike,
-  type SignatureVerifier,
-  type VerifierOptions,
-} from '@tokengate/core';
+import { createVerifier, nodeSignatureVerifier, TokenGateError, type AccessToken, type ProblemDetails, type RequestLike, type SignatureVerifier, type VerifierOptions } from '@tokengate/core';
+import { attachToken, compileRequirement, createGate, routeDeniedError, type Gate, type GateSettings } from '@tokengate/core/adapter';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
 
 const USER_REQUIRED =
@@ -265,7 +251,6 @@ describe('attachToken and the one token-reuse rule', () => {
     attachToken(request, attached);
     expect(await gate.authenticate(request, anonymous)).toBe(attached);
     expect(await gate.authenticate(request, bearer('garbage'), true)).toBe(attached);
-    expect(gate.authenticateSync(request, anonymous)).toBe(attached);
     expect(verifications).toBe(0);
   });
 
@@ -273,7 +258,6 @@ describe('attachToken and the one token-reuse rule', () => {
     const gate = gateWith();
     const request = newRequest();
     attachToken(request, attached);
-    expect(gate.authenticateSync(request, anonymous)).toBeUndefined();
     expect((await rejection(gate.authenticate(request, anonymous))).code).toBe('missing_token');
     const verified = await gate.authenticate(request, bearer(userToken));
     expect(verified).not.toBe(attached);
@@ -347,87 +331,37 @@ describe('attachToken and the one token-reuse rule', () => {
   });
 });
 
-describe('synchronous forms', () => {
+describe('the per-request memo', () => {
   /** A gate whose verifier caches on first use, so one verification makes later requests cached. */
   const cachingGate = (): Gate => createGate({ source: createVerifier(options({ cache: { admitAfter: 1 } })), environment: {} });
 
-  it('answer undefined until the token is cached, then the cached token without verifying', async () => {
+  it('keeps concurrent requests apart: each gets the token of its own input', async () => {
     const gate = cachingGate();
-    expect(gate.authenticateSync(newRequest(), bearer(userToken))).toBeUndefined();
-    const verified = await gate.authenticate(newRequest(), bearer(userToken));
-    expect(gate.authenticateSync(newRequest(), bearer(userToken))).toBe(verified);
-    expect(verifications).toBe(1);
+    const tokens = await Promise.all(Array.from({ length: 8 }, (_, index) => issuer.mintUserToken({ sub: `user-${index}` })));
+    const requests = tokens.map(() => newRequest());
+    // Every request twice, interleaved, while the first verifications are still under way.
+    const results = await Promise.all([...tokens, ...tokens].map((token, index) => gate.authenticate(requests[index % tokens.length] as object, bearer(token))));
+    results.forEach((token, index) => expect(token?.subject).toBe(`user-${index % tokens.length}`));
   });
 
-  it('record the token for the request, so authenticate reuses it', async () => {
-    const gate = cachingGate();
-    await gate.authenticate(newRequest(), bearer(userToken));
-    const request = newRequest();
-    const token = gate.authenticateSync(request, bearer(userToken));
-    expect(token).toBeDefined();
-    expect(await gate.authenticate(request, anonymous)).toBe(token);
-    expect(gateWith().authenticateSync(request, anonymous)).toBeUndefined();
-    expect(await createGate({ source: undefined, environment: {} }).authenticate(request, anonymous)).toBe(token);
-  });
-
-  it('return the token a request already has, whatever its input now carries', async () => {
+  it('waits for a verification under way rather than starting a second one', async () => {
     const gate = gateWith();
     const request = newRequest();
-    const verified = (await gate.authenticate(request, bearer(userToken))) as AccessToken;
-    expect(gate.authenticateSync(request, anonymous)).toBe(verified);
-    attachToken(request, verified);
-    expect(createGate({ source: undefined, environment: {} }).authenticateSync(request, anonymous)).toBe(verified);
-  });
-
-  it('never answer for a request whose verification is still under way', async () => {
-    const gate = cachingGate();
-    await gate.authenticate(newRequest(), bearer(userToken));
-    const request = newRequest();
-    const pending = gateWith().authenticate(request, bearer(clientToken));
-    expect(gate.authenticateSync(request, bearer(userToken))).toBeUndefined();
-    await pending;
-  });
-
-  it('give undefined for failures, leaving the verdict to the asynchronous forms', async () => {
-    const gate = cachingGate();
-    const request = newRequest();
-    expect(gate.authenticateSync(request, bearer('not-a-jwt'))).toBeUndefined();
-    expect(gate.authenticateSync(request, anonymous)).toBeUndefined();
-    expect((await rejection(gate.authenticate(request, bearer('not-a-jwt')))).code).toBe('invalid_token');
-    expect(createGate({ source: undefined, environment: {} }).authenticateSync(newRequest(), bearer(userToken))).toBeUndefined();
-  });
-
-  it('authorizeSync returns the token only when the requirement holds', async () => {
-    const gate = cachingGate();
-    await gate.authenticate(newRequest(), bearer(clientToken));
-    const request = newRequest();
-    expect(gate.authorizeSync(request, bearer(clientToken), compileRequirement({ token: 'client', scopes: 'read:files' }))).toMatchObject({ type: 'client' });
-    expect(gate.authorizeSync(request, bearer(clientToken), compileRequirement({ token: 'user' }))).toBeUndefined();
-    const error = await rejection(gate.authorize(request, bearer(clientToken), compileRequirement({ token: 'user' })));
-    expect(error.code).toBe('invalid_token_type');
+    const [first, second] = await Promise.all([gate.authenticate(request, bearer(userToken)), gate.authenticate(request, anonymous)]);
+    expect(second).toBe(first);
     expect(verifications).toBe(1);
   });
 
-  it('work on frozen request objects, keeping their state aside', async () => {
+  it('works on frozen request objects, keeping their state aside', async () => {
     const gate = cachingGate();
-    await gate.authenticate(newRequest(), bearer(userToken));
     const request = Object.freeze({});
-    const token = gate.authenticateSync(request, bearer(userToken));
+    const token = await gate.authenticate(request, bearer(userToken));
     expect(token).toBeDefined();
     expect(await gate.authenticate(request, anonymous)).toBe(token);
     expect(Object.getOwnPropertySymbols(newRequest())).toEqual([]);
   });
 
-  it('leave the verdict to authenticate when a verifier of the application throws', async () => {
-    const real = createVerifier(options());
-    const throwing = { ...real, authenticateCached: () => { throw new Error('boom'); } };
-    const gate = createGate({ source: throwing, environment: {} });
-    const request = newRequest();
-    expect(gate.authenticateSync(request, bearer(userToken))).toBeUndefined();
-    expect(await gate.authenticate(request, bearer(userToken))).toMatchObject({ subject: 'alice' });
-  });
-
-  it('leave no enumerable trace on the request object', async () => {
+  it('leaves no enumerable trace on the request object', async () => {
     const gate = cachingGate();
     const request: Record<string, unknown> = { url: '/' };
     await gate.authenticate(request, bearer(userToken));
@@ -457,12 +391,14 @@ describe('fail', () => {
     const request = newRequest();
     const error = await rejection(gate.authorize(request, bearer(clientToken), compileRequirement({ token: 'user' })));
     expect(onError).not.toHaveBeenCalled();
-    expect(gate.fail(request, error)).toBe(error);
-    expect(gate.fail(request, error)).toBe(error);
+    const failed = gate.fail(request, error);
+    expect(failed.instance).toBe(error.instance);
+    // Presented once: failing the presented error again neither copies nor reports it.
+    expect(gate.fail(request, failed)).toBe(failed);
     expect(onError).toHaveBeenCalledTimes(1);
-    expect(onError.mock.calls[0]?.[0]).toBe(error);
+    expect(onError.mock.calls[0]?.[0]).toBe(failed);
     expect(onError.mock.calls[0]?.[1]).toMatchObject({ type: `${PROBLEMS}invalid_token_type`, error: 'invalid_token_type', detail: USER_REQUIRED });
-    expect(error.headers()['WWW-Authenticate']).toBe(`Bearer realm="${REALM}", error="invalid_token_type", error_description="${USER_REQUIRED}"`);
+    expect(failed.headers()['WWW-Authenticate']).toBe(`Bearer realm="${REALM}", error="invalid_token_type", error_description="${USER_REQUIRED}"`);
   });
 
   it('presents insufficient_scope with the realm and the scope parameter', async () => {
@@ -474,48 +410,49 @@ describe('fail', () => {
     );
   });
 
-  it('reports each distinct error once', async () => {
+  it('reports each distinct error, and a presented one never again', async () => {
     const gate = gateWith();
     const request = newRequest();
     const requirement = compileRequirement({ token: 'user' });
     const first = await rejection(gate.authorize(request, bearer(clientToken), requirement));
     const second = await rejection(gate.authorize(request, bearer(clientToken), requirement));
     expect(second).not.toBe(first);
-    gate.fail(request, first);
+    const failed = gate.fail(request, first);
     gate.fail(request, second);
-    gate.fail(request, first);
+    gate.fail(request, failed);
     expect(onError).toHaveBeenCalledTimes(2);
   });
 
-  it('turns a non-TokenGateError into invalid_token, keeping the cause', async () => {
+  it('turns a non-TokenGateError into a 500 server_error, never a 401 that blames the client, keeping the cause', async () => {
     const gate = gateWith();
     const request = newRequest();
     await gate.authenticate(request, bearer(userToken));
     const boom = new Error('database exploded: secret connection string');
     const error = gate.fail(request, boom);
     expect(error).toBeInstanceOf(TokenGateError);
-    expect(error.code).toBe('invalid_token');
-    expect(error.status).toBe(401);
-    expect(error.description).toBe('The access token could not be verified');
+    expect(error.code).toBe('server_error');
+    expect(error.status).toBe(500);
+    expect(error.description).toBe('The request could not be authorized because of a server error');
     expect(error.cause).toBe(boom);
     expect(JSON.stringify(error.toProblem())).not.toContain('secret');
-    expect(error.headers()['WWW-Authenticate']).toContain(`realm="${REALM}"`);
+    expect(error.toProblem().type).toBe(`${PROBLEMS}server_error`);
+    expect(error.headers()).toEqual({});
     expect(onError).toHaveBeenCalledTimes(1);
   });
 
-  it('turns thrown non-errors into invalid_token too', () => {
+  it('turns thrown non-errors into server_error too', () => {
     const gate = gateWith();
     for (const thrown of ['a string', 42, undefined, null, { code: 'insufficient_scope' }]) {
       const error = gate.fail(newRequest(), thrown);
-      expect(error.code).toBe('invalid_token');
+      expect(error.code).toBe('server_error');
       expect(error.cause).toBe(thrown);
     }
   });
 
-  it('presents a non-TokenGateError with the realm before any verification', () => {
+  it('presents a non-TokenGateError with the problem base before any verification', () => {
     const error = gateWith().fail(newRequest(), new TypeError('bad input'));
-    expect(error.code).toBe('invalid_token');
-    expect(error.headers()['WWW-Authenticate']).toContain(`realm="${REALM}"`);
+    expect(error.code).toBe('server_error');
+    expect(error.toProblem().type).toBe(`${PROBLEMS}server_error`);
     expect(onError).toHaveBeenCalledTimes(1);
   });
 
@@ -524,14 +461,14 @@ describe('fail', () => {
     const request = newRequest();
     const denied = routeDeniedError();
     const error = gate.fail(request, denied);
-    expect(error).toBe(denied);
+    expect(error.instance).toBe(denied.instance);
     expect(error.code).toBe('access_denied');
     expect(error.status).toBe(403);
     expect(error.headers()['WWW-Authenticate']).toBe(`Bearer realm="${REALM}", error="access_denied", error_description="No route policy rule allows this request"`);
     expect(error.toProblem().type).toBe(`${PROBLEMS}access_denied`);
-    gate.fail(request, denied);
+    gate.fail(request, error);
     expect(onError).toHaveBeenCalledTimes(1);
-    expect(onError).toHaveBeenCalledWith(denied, denied.toProblem());
+    expect(onError).toHaveBeenCalledWith(error, error.toProblem());
   });
 
   it('presents and reports a requirement failure on an attached token with no verifier', async () => {
@@ -568,7 +505,7 @@ describe('configuration', () => {
     const request = newRequest();
     expect(await gate.authenticate(request, bearer(userToken))).toMatchObject({ subject: 'alice', type: 'user' });
     // The default realm, since the environment sets none.
-    expect(gate.fail(request, new Error('x')).headers()['WWW-Authenticate']).toContain('realm="api"');
+    expect(gate.fail(request, new TokenGateError('invalid_token', 'x')).headers()['WWW-Authenticate']).toContain('realm="api"');
   });
 
   it('shares one verifier (one key cache) across requests', async () => {

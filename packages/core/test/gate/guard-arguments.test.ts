@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { claimEquals, splitGuardArguments } from '@tokengate/core';
+import { claimEquals } from '@tokengate/core';
+import { splitGuardArguments } from '@tokengate/core/adapter';
 
 describe('splitGuardArguments', () => {
   it('takes a trailing plain object as the options', () => {

@@ -39,7 +39,7 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const limits = { fetch: (input: string | URL, init?: RequestInit) => fetch(input, init), timeoutDuration: 2_000, maxResponseBytes: 100_000 };
+const limits = { fetch: (input: string | URL, init?: RequestInit) => fetch(input, init), timeoutMs: 2_000, maxResponseBytes: 100_000 };
 
 describe('outbound HTTP limits', () => {
   it('reads a small JSON document', async () => {

@@ -75,7 +75,7 @@ describe('fetching keys', () => {
 
   it('picks up rotated keys without a restart', async () => {
     const issuer = await start();
-    const verifier = verifierFor(issuer, { jwksUri: issuer.jwksUri, jwks: { cooldownDuration: 0 } });
+    const verifier = verifierFor(issuer, { jwksUri: issuer.jwksUri, jwks: { cooldownMs: 0 } });
     await verifier.verify(await issuer.mintUserToken());
     await issuer.rotateKeys();
     await expect(verifier.verify(await issuer.mintUserToken())).resolves.toBeTruthy();
@@ -84,7 +84,7 @@ describe('fetching keys', () => {
 
   it('stops accepting a key the issuer removed once the key set is refreshed', async () => {
     const issuer = await start();
-    const verifier = verifierFor(issuer, { jwksUri: issuer.jwksUri, jwks: { cacheMaxAge: 0, cooldownDuration: 0 } });
+    const verifier = verifierFor(issuer, { jwksUri: issuer.jwksUri, jwks: { cacheMaxAgeMs: 0, cooldownMs: 0 } });
     const old = await issuer.mintUserToken();
     await verifier.verify(old);
     await issuer.rotateKeys({ keepPrevious: false });
@@ -93,7 +93,7 @@ describe('fetching keys', () => {
 
   it('forgets prepared keys that a newly fetched key set no longer has', async () => {
     const issuer = await start();
-    const verifier = verifierFor(issuer, { jwksUri: issuer.jwksUri, jwks: { cooldownDuration: 0 } });
+    const verifier = verifierFor(issuer, { jwksUri: issuer.jwksUri, jwks: { cooldownMs: 0 } });
     const old = await issuer.mintUserToken();
     await verifier.verify(old);
     await issuer.rotateKeys({ keepPrevious: false });
@@ -141,7 +141,7 @@ describe('when the issuer fails', () => {
   it('times out a slow issuer (timeoutDuration) with a 503', async () => {
     const issuer = await start();
     issuer.faults.slowMs = 2_000;
-    const verifier = verifierFor(issuer, { jwksUri: issuer.jwksUri, jwks: { timeoutDuration: 200 } });
+    const verifier = verifierFor(issuer, { jwksUri: issuer.jwksUri, jwks: { timeoutMs: 200 } });
     const started = Date.now();
     const error = await failure(verifier.verify(await issuer.mintUserToken()));
     expect(error.code).toBe('temporarily_unavailable');
@@ -150,7 +150,7 @@ describe('when the issuer fails', () => {
 
   it('after warm-up: keeps verifying on stale keys while the issuer is down, with bounded fetches', async () => {
     const issuer = await start();
-    const verifier = verifierFor(issuer, { jwksUri: issuer.jwksUri, jwks: { cacheMaxAge: 0 } });
+    const verifier = verifierFor(issuer, { jwksUri: issuer.jwksUri, jwks: { cacheMaxAgeMs: 0 } });
     const token = await issuer.mintUserToken();
     await verifier.verify(token);
     issuer.faults.down = true;
@@ -161,7 +161,7 @@ describe('when the issuer fails', () => {
   it('stale keys stop serving after maxStaleAge', async () => {
     const issuer = await start();
     let now = Date.now();
-    const verifier = verifierFor(issuer, { jwksUri: issuer.jwksUri, clock: () => now, clockTolerance: 10_000_000, jwks: { cacheMaxAge: 0, maxStaleAge: 60_000 } });
+    const verifier = verifierFor(issuer, { jwksUri: issuer.jwksUri, clock: () => now, clockTolerance: 10_000_000, jwks: { cacheMaxAgeMs: 0, maxStaleAgeMs: 60_000 } });
     const token = await issuer.mintUserToken();
     await verifier.verify(token);
     issuer.faults.down = true;
@@ -174,7 +174,7 @@ describe('when the issuer fails', () => {
   it('recovers once the issuer is back (after the failure back-off)', async () => {
     const issuer = await start();
     let now = Date.now();
-    const verifier = verifierFor(issuer, { jwksUri: issuer.jwksUri, clock: () => now, jwks: { failureBackoff: 1_000 } });
+    const verifier = verifierFor(issuer, { jwksUri: issuer.jwksUri, clock: () => now, jwks: { failureBackoffMs: 1_000 } });
     issuer.faults.down = true;
     const token = await issuer.mintUserToken();
     expect((await failure(verifier.verify(token))).code).toBe('temporarily_unavailable');

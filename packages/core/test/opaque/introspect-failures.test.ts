@@ -39,7 +39,7 @@ describe('an endpoint that cannot answer is a 503 with Retry-After, never a 401'
   it('slow (timeoutDuration)', async () => {
     issuer.faults.slowMs = 2_000;
     const started = Date.now();
-    const error = await unavailable(make(issuer, {}, { timeoutDuration: 150 }).verify(await issuer.mintOpaqueToken()));
+    const error = await unavailable(make(issuer, {}, { timeoutMs: 150 }).verify(await issuer.mintOpaqueToken()));
     expect(Date.now() - started).toBeLessThan(1_500);
     expect(causeOf(error).name).toBe('TimeoutError');
   });
@@ -82,8 +82,10 @@ describe('an endpoint that cannot answer is a 503 with Retry-After, never a 401'
 
   it('a response over the size cap', async () => {
     const token = await issuer.mintOpaqueToken({ claims: { padding: 'x'.repeat(4_000) } });
-    expect(causeOf(await unavailable(make(issuer, { jwks: { maxResponseBytes: 1_000 } }).verify(token))).message).toMatch(/larger than 1000 bytes/);
+    expect(causeOf(await unavailable(make(issuer, {}, { maxResponseBytes: 1_000 }).verify(token))).message).toMatch(/larger than 1000 bytes/);
     await expect(make(issuer).verify(token)).resolves.toMatchObject({ token });
+    // Its own cap: the key set's does not apply to introspection answers.
+    await expect(make(issuer, { jwks: { maxResponseBytes: 1_000 } }).verify(token)).resolves.toMatchObject({ token });
   });
 
   it("honours the endpoint's Retry-After", async () => {
@@ -267,7 +269,7 @@ describe('discovery of introspection_endpoint', () => {
     }
   });
 
-  it('no metadata: 503, retried once jwks.failureBackoff has passed, not on every request', async () => {
+  it('no metadata: 503, retried once jwks.failureBackoffMs has passed, not on every request', async () => {
     const hidden = await createTestIssuer({ discovery: 'none' });
     try {
       await unavailable(discovering(hidden).verify(await hidden.mintOpaqueToken()));
@@ -278,7 +280,7 @@ describe('discovery of introspection_endpoint', () => {
       await unavailable(verifier.verify('t'));
       const asked = issuer.fetchCounts.discovery;
       issuer.faults.down = false;
-      // Within jwks.failureBackoff (5 s) the failure stands, without asking the issuer again.
+      // Within jwks.failureBackoffMs (5 s) the failure stands, without asking the issuer again.
       for (let i = 0; i < 20; i += 1) await unavailable(verifier.verify(`t${i}`));
       expect(issuer.fetchCounts.discovery).toBe(asked);
       clock.advance(5);
@@ -388,7 +390,7 @@ describe('floods of junk tokens', () => {
   });
 
   it("junk tokens never evict a good token's cached answer", async () => {
-    const verifier = make(issuer, {}, { maxEntries: 20 });
+    const verifier = make(issuer, {}, { cache: { maxEntries: 20 } });
     const good = await issuer.mintOpaqueToken();
     await verifier.verify(good);
     for (let i = 0; i < 100; i += 1) await verifier.verify(`junk-${i}`).catch(() => undefined);

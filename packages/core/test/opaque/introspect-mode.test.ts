@@ -1,4 +1,5 @@
-import { createVerifier, looksLikeJws, TokenGateError, type Claims, type TokenResolver, type VerifierOptions } from '@tokengate/core';
+import { looksLikeJws } from '../../src/opaque/shape.js';
+import { createVerifier, TokenGateError, type Claims, type TokenResolver, type VerifierOptions } from '@tokengate/core';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { failure, introspectingVerifier as make, manualClock, nowSeconds, refusal, unavailable } from './introspect-support.js';

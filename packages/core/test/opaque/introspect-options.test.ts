@@ -1,7 +1,8 @@
-import { createVerifier, type AccessToken, type VerifierOptions } from '@tokengate/core';
+import { createVerifier, type Store, type VerifierOptions } from '@tokengate/core';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { cacheKey, IntrospectionCache, LookupOverloadError, type AcceptedToken } from '../../src/opaque/answer-cache.js';
+import { answerScope, createAnswerCache, tokenDigest, type OpaqueOutcome } from '../../src/opaque/answer-cache.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
 
 const base = { issuer: 'https://auth.example.com/', audience: 'https://api.example.com' };
 const client = { clientId: 'api', clientSecret: 'secret' };
@@ -23,10 +24,17 @@ describe('bad introspection options fail at construction, naming the option', ()
     ['empty endpoint', { ...base, introspection: { ...client, endpoint: '' } }, /"introspection.endpoint" option must be a non-empty string/],
     ['http endpoint', { ...base, introspection: { ...client, endpoint: 'http://auth.example.com/introspect' } }, /"introspection.endpoint" option must use https:/],
     ['several issuers without endpoint', { ...base, issuer: [base.issuer, 'https://b.example/'], introspection: client }, /"introspection.endpoint" option is required with several issuers/],
-    ['negative timeout', { ...base, introspection: { ...client, timeoutDuration: -1 } }, /"introspection.timeoutDuration" option must be a non-negative number/],
-    ['NaN cacheMaxAge', { ...base, introspection: { ...client, cacheMaxAge: Number.NaN } }, /"introspection.cacheMaxAge" option must be a non-negative number/],
-    ['string inactiveCacheAge', { ...base, introspection: { ...client, inactiveCacheAge: '5' } }, /"introspection.inactiveCacheAge" option must be a non-negative number/],
-    ['negative maxEntries', { ...base, introspection: { ...client, maxEntries: -1 } }, /"introspection.maxEntries" option must be a non-negative number/],
+    ['negative timeout', { ...base, introspection: { ...client, timeoutMs: -1 } }, /"introspection.timeoutMs" option must be a non-negative number/],
+    ['negative response cap', { ...base, introspection: { ...client, maxResponseBytes: -1 } }, /"introspection.maxResponseBytes" option must be a non-negative number/],
+    ['NaN cache.maxAge', { ...base, introspection: { ...client, cache: { maxAge: Number.NaN } } }, /"introspection.cache.maxAge" option must be a non-negative number/],
+    ['string cache.inactiveMaxAge', { ...base, introspection: { ...client, cache: { inactiveMaxAge: '5' } } }, /"introspection.cache.inactiveMaxAge" option must be a non-negative number/],
+    ['negative cache.maxEntries', { ...base, introspection: { ...client, cache: { maxEntries: -1 } } }, /"introspection.cache.maxEntries" option must be a non-negative number/],
+    ['cache not an object', { ...base, introspection: { ...client, cache: 60 } }, /"introspection.cache" option must be an object/],
+    ['store without setIfAbsent', { ...base, introspection: { ...client, store: { get() {}, set() {}, increment() {}, delete() {} } } }, /"introspection.store" option must be a Store \(missing "setIfAbsent"\)/],
+    ['old timeoutDuration', { ...base, introspection: { ...client, timeoutDuration: 100 } }, /Unknown option "timeoutDuration" in the "introspection" options; this option was renamed to "timeoutMs"/],
+    ['old cacheMaxAge', { ...base, introspection: { ...client, cacheMaxAge: 60 } }, /Unknown option "cacheMaxAge" in the "introspection" options; this option was renamed to "cache.maxAge" \(seconds, as before\)/],
+    ['old inactiveCacheAge', { ...base, introspection: { ...client, inactiveCacheAge: 5 } }, /renamed to "cache.inactiveMaxAge"/],
+    ['old maxEntries', { ...base, introspection: { ...client, maxEntries: 5 } }, /renamed to "cache.maxEntries"/],
     ['string requireAudience', { ...base, introspection: { ...client, requireAudience: 'yes' } }, /"introspection.requireAudience" option must be a boolean/],
     ['unknown mode', { ...base, mode: 'opaque' }, /"mode" option must be "jwt", "introspect" or "auto"/],
     ['introspect mode without a source', { ...base, mode: 'introspect' }, /"mode" option "introspect" needs the "introspection" or "resolveToken" option/],
@@ -54,17 +62,17 @@ describe('bad introspection options fail at construction, naming the option', ()
     expect(options.introspection).toEqual({
       endpoint: undefined,
       clientId: 'api',
-      clientSecret: 'secret',
       authMethod: 'client_secret_basic',
-      timeoutDuration: 5000,
-      cacheMaxAge: 60,
-      inactiveCacheAge: 5,
-      maxEntries: 10000,
+      timeoutMs: 5000,
+      maxResponseBytes: 1_048_576,
       maxConcurrentRequests: 64,
       requireAudience: false,
       dangerouslyAcceptUntypedAnswers: false,
     });
     expect(Object.isFrozen(options.introspection)).toBe(true);
+    // The client secret is never shown (`verifier.options` may be logged).
+    expect(JSON.stringify(options)).not.toContain('clientSecret');
+    expect(Object.values(options.introspection ?? {})).not.toContain('secret');
     expect(createVerifier(base).options.introspection).toBeUndefined();
     expect(createVerifier({ ...base, introspection: client, mode: 'jwt' }).options.mode).toBe('jwt');
   });
@@ -72,119 +80,116 @@ describe('bad introspection options fail at construction, naming the option', ()
 
 describe('the answer cache', () => {
   const token = 'dba896fe-8f14-46bd-89ac-4270091e9db1';
-  const accepted: AcceptedToken = Object.freeze({
-    format: 'opaque',
-    claims: { active: true, sub: 'alice' },
-    header: {},
-    issuer: base.issuer,
-    scopes: [],
-    type: 'user',
-  } satisfies Omit<AccessToken, 'token'>);
+  const accepted: OpaqueOutcome = { claims: { active: true, sub: 'alice', exp: 1_000 + 3_600 } };
+  const refused: OpaqueOutcome = { refused: 'The access token is not active' };
 
-  function cache(overrides: Partial<ConstructorParameters<typeof IntrospectionCache>[0]> = {}) {
+  function cache(overrides: Partial<Parameters<typeof createAnswerCache>[0]> = {}) {
     let now = 1_000_000;
-    const instance = new IntrospectionCache({ cacheMaxAge: 60, inactiveCacheAge: 5, maxEntries: 10, maxBytes: 1_000_000, maxInFlight: 64, clock: () => now, ...overrides });
-    return { instance, advance: (seconds: number) => (now += seconds * 1000) };
+    const clock = (): number => now;
+    const accepting = createMemoryStore({ maxEntries: 10, clock });
+    const refusing = createMemoryStore({ maxEntries: 1, clock });
+    const instance = createAnswerCache({ accepted: accepting, refused: refusing, maxAge: 60, inactiveMaxAge: 5, scope: 'api', clock, ...overrides });
+    return { instance, accepting, refusing, advance: (seconds: number) => (now += seconds * 1000) };
   }
 
-  it('keys entries by the SHA-256 (base64url) of the token, never the token itself', async () => {
-    const { instance } = cache();
-    await instance.lookup(cacheKey(token), async () => ({ outcome: { accepted }, size: 100 }));
+  /** A store that records every key written to it. */
+  function recordingStore(): Store & { keys: string[]; values: string[] } {
+    const inner = createMemoryStore();
+    const keys: string[] = [];
+    const values: string[] = [];
+    return {
+      keys,
+      values,
+      get: (key) => inner.get(key),
+      set: async (key, value, ttl) => {
+        keys.push(key);
+        values.push(value);
+        await inner.set(key, value, ttl);
+      },
+      setIfAbsent: (key, value, ttl) => inner.setIfAbsent(key, value, ttl),
+      increment: (key, ttl) => inner.increment(key, ttl),
+      delete: (key) => inner.delete(key),
+    };
+  }
+
+  it('keys entries by the SHA-256 (base64url) of the token under the API scope, never the token itself', async () => {
+    const store = recordingStore();
+    const instance = createAnswerCache({ accepted: store, refused: store, maxAge: 60, inactiveMaxAge: 5, scope: 'scope-1', clock: () => 1_000_000 });
     const digest = createHash('sha256').update(token).digest('base64url');
-    expect(cacheKey(token)).toBe(digest);
-    expect(instance.keys()).toEqual([digest]);
-    expect(instance.keys()).not.toContain(token);
-    expect(JSON.stringify(instance.get(digest))).not.toContain(token);
-    expect(instance.get(token)).toBeUndefined();
+    expect(tokenDigest(token)).toBe(digest);
+    await instance.set(tokenDigest(token), accepted);
+    expect(store.keys).toEqual([`tokengate:introspection:scope-1:a:${digest}`]);
+    expect(store.keys.join() + store.values.join()).not.toContain(token);
+    expect(await instance.get(digest)).toEqual(accepted);
   });
 
-  it('keeps accepted outcomes for cacheMaxAge, refused ones for inactiveCacheAge', () => {
+  it('keeps two APIs sharing a store apart (their rules differ, so do their keys)', async () => {
+    const store = createMemoryStore();
+    const first = createAnswerCache({ accepted: store, refused: store, maxAge: 60, inactiveMaxAge: 5, scope: answerScope(['https://a/'], ['api-1']), clock: Date.now });
+    const second = createAnswerCache({ accepted: store, refused: store, maxAge: 60, inactiveMaxAge: 5, scope: answerScope(['https://a/'], ['api-2']), clock: Date.now });
+    await first.set('d', { claims: { active: true } });
+    expect(await second.get('d')).toBeUndefined();
+  });
+
+  it('keeps accepted outcomes for maxAge, refused ones for inactiveMaxAge', async () => {
     const { instance, advance } = cache();
-    instance.set('a', { accepted });
-    instance.set('r', { refused: 'The access token is not active' });
+    await instance.set('a', accepted);
+    await instance.set('r', refused);
     advance(4);
-    expect(instance.get('r')).toEqual({ refused: 'The access token is not active' });
+    expect(await instance.get('r')).toEqual(refused);
     advance(2);
-    expect(instance.get('r')).toBeUndefined();
+    expect(await instance.get('r')).toBeUndefined();
     advance(53);
-    expect(instance.get('a')).toEqual({ accepted });
+    expect(await instance.get('a')).toEqual(accepted);
     advance(2);
-    expect(instance.get('a')).toBeUndefined();
-    expect(instance.size).toBe(0);
+    expect(await instance.get('a')).toBeUndefined();
   });
 
-  it("never keeps an accepted outcome past the token's expiry", () => {
+  it("never keeps an accepted outcome past the token's expiry", async () => {
     const { instance, advance } = cache();
-    instance.set('soon', { accepted: { ...accepted, expiresAt: new Date(1_000_000 + 10_000) } });
-    instance.set('gone', { accepted: { ...accepted, expiresAt: new Date(1_000_000 - 1) } });
-    expect(instance.get('gone')).toBeUndefined();
+    await instance.set('soon', { claims: { exp: 1_000 + 10 } });
+    await instance.set('gone', { claims: { exp: 1_000 - 1 } });
+    expect(await instance.get('gone')).toBeUndefined();
     advance(9);
-    expect(instance.get('soon')).toBeDefined();
+    expect(await instance.get('soon')).toBeDefined();
     advance(1);
-    expect(instance.get('soon')).toBeUndefined();
+    expect(await instance.get('soon')).toBeUndefined();
   });
 
-  it('is bounded by entries and bytes, and off when any bound is 0', () => {
-    const { instance } = cache({ maxEntries: 2 });
-    for (const key of ['a', 'b', 'c']) instance.set(key, { accepted });
-    expect(instance.keys()).toEqual(['c', 'b']);
-    const small = cache({ maxBytes: 2_000 }).instance;
-    small.set('big', { accepted }, 5_000);
-    expect(small.size).toBe(0);
-    for (const settings of [{ maxEntries: 0 }, { maxBytes: 0 }, { cacheMaxAge: 0, inactiveCacheAge: 0 }]) {
-      const off = cache(settings).instance;
-      off.set('a', { accepted });
-      expect(off.size).toBe(0);
-    }
+  it('is off when its ages are 0', async () => {
+    const { instance, accepting, refusing } = cache({ maxAge: 0, inactiveMaxAge: 0 });
+    await instance.set('a', accepted);
+    await instance.set('r', refused);
+    expect(accepting.size + refusing.size).toBe(0);
   });
 
-  it('keeps refusals apart: a flood of junk never evicts an accepted answer', () => {
-    const { instance } = cache({ maxEntries: 10 });
-    instance.set('good', { accepted });
-    for (let i = 0; i < 10_000; i += 1) instance.set(`junk-${i}`, { refused: 'The access token is not active' });
-    expect(instance.get('good')).toEqual({ accepted });
-    // Refusals are bounded on their own (a tenth of maxEntries here).
-    expect(instance.size).toBe(2);
-    expect(instance.get('junk-9999')).toEqual({ refused: 'The access token is not active' });
+  it('keeps refusals apart: a flood of junk never evicts an accepted answer', async () => {
+    const { instance, accepting } = cache();
+    await instance.set('good', accepted);
+    for (let i = 0; i < 1_000; i += 1) await instance.set(`junk-${i}`, refused);
+    expect(await instance.get('good')).toEqual(accepted);
+    expect(accepting.size).toBe(1);
+    expect(await instance.get('junk-999')).toEqual(refused);
   });
 
-  it('looks up at most maxInFlight different tokens at once; the next is refused at once', async () => {
-    const { instance } = cache({ maxInFlight: 3 });
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let loads = 0;
-    const slow = async () => {
-      loads += 1;
-      await gate;
-      return { outcome: { accepted }, size: 0 };
+  it('treats a failing or garbled store as a miss, never as a failure of the request', async () => {
+    const broken: Store = {
+      get: async () => {
+        throw new Error('store down');
+      },
+      set: async () => {
+        throw new Error('store down');
+      },
+      setIfAbsent: async () => false,
+      increment: async () => 1,
+      delete: async () => undefined,
     };
-    const running = ['a', 'b', 'c'].map((key) => instance.lookup(key, slow));
-    // The same token joins its lookup; another one is refused without loading.
-    const joined = instance.lookup('a', slow);
-    await expect(instance.lookup('d', slow)).rejects.toBeInstanceOf(LookupOverloadError);
-    expect(loads).toBe(3);
-    release();
-    await Promise.all([...running, joined]);
-    await expect(instance.lookup('d', async () => ({ outcome: { accepted }, size: 0 }))).resolves.toEqual({ accepted });
-  });
-
-  it('shares one load between concurrent lookups, and forgets a failed one', async () => {
-    const { instance } = cache();
-    let loads = 0;
-    const load = async () => {
-      loads += 1;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      if (loads === 1) throw new Error('down');
-      return { outcome: { accepted }, size: 0 };
-    };
-    const first = await Promise.allSettled(Array.from({ length: 10 }, () => instance.lookup('k', load)));
-    expect(first.every((result) => result.status === 'rejected')).toBe(true);
-    expect(loads).toBe(1);
-    await Promise.all(Array.from({ length: 10 }, () => instance.lookup('k', load)));
-    expect(loads).toBe(2);
-    await instance.lookup('k', load);
-    expect(loads).toBe(2);
+    const instance = createAnswerCache({ accepted: broken, refused: broken, maxAge: 60, inactiveMaxAge: 5, scope: 'api', clock: Date.now });
+    await expect(instance.set('a', accepted)).resolves.toBeUndefined();
+    await expect(instance.get('a')).resolves.toBeUndefined();
+    const garbled = createMemoryStore();
+    await garbled.set('tokengate:introspection:api:a:x', '{"claims":', 60);
+    const reading = createAnswerCache({ accepted: garbled, refused: garbled, maxAge: 60, inactiveMaxAge: 5, scope: 'api', clock: Date.now });
+    expect(await reading.get('x')).toBeUndefined();
   });
 });

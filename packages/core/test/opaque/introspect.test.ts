@@ -1,4 +1,5 @@
 import { createVerifier, type Claims } from '@tokengate/core';
+import { createMemoryStore } from '@tokengate/core';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { introspectingVerifier as make, manualClock, nowSeconds, refusal } from './introspect-support.js';
@@ -85,7 +86,7 @@ describe('refusals are 401 invalid_token', () => {
   });
 
   it('a revoked token, at once without caching', async () => {
-    const verifier = make(issuer, {}, { cacheMaxAge: 0, inactiveCacheAge: 0 });
+    const verifier = make(issuer, {}, { cache: { maxAge: 0, inactiveMaxAge: 0 } });
     const token = await issuer.mintOpaqueToken();
     await expect(verifier.verify(token)).resolves.toMatchObject({ format: 'opaque' });
     issuer.revoke(token);
@@ -94,7 +95,7 @@ describe('refusals are 401 invalid_token', () => {
 
   it('a revoked token, once the cached answer expires', async () => {
     const time = manualClock();
-    const verifier = make(issuer, { clock: time.clock }, { cacheMaxAge: 30 });
+    const verifier = make(issuer, { clock: time.clock }, { cache: { maxAge: 30 } });
     const token = await issuer.mintOpaqueToken();
     await verifier.verify(token);
     issuer.revoke(token);
@@ -253,7 +254,7 @@ describe('caching', () => {
   });
 
   it('50 concurrent verifications of one token share one introspection', async () => {
-    const verifier = make(issuer, {}, { cacheMaxAge: 0, inactiveCacheAge: 0 });
+    const verifier = make(issuer, {}, { cache: { maxAge: 0, inactiveMaxAge: 0 } });
     const token = await issuer.mintOpaqueToken();
     issuer.faults.slowMs = 50;
     const results = await Promise.all(Array.from({ length: 50 }, () => verifier.verify(token)));
@@ -275,7 +276,7 @@ describe('caching', () => {
 
   it('keeps an active answer for at most cacheMaxAge', async () => {
     const time = manualClock();
-    const verifier = make(issuer, { clock: time.clock }, { cacheMaxAge: 60 });
+    const verifier = make(issuer, { clock: time.clock }, { cache: { maxAge: 60 } });
     const token = await issuer.mintOpaqueToken({ expiresIn: 3600 });
     await verifier.verify(token);
     time.advance(59);
@@ -288,7 +289,7 @@ describe('caching', () => {
 
   it("keeps an active answer no longer than the token's exp", async () => {
     const time = manualClock();
-    const verifier = make(issuer, { clock: time.clock, clockTolerance: 0 }, { cacheMaxAge: 600 });
+    const verifier = make(issuer, { clock: time.clock, clockTolerance: 0 }, { cache: { maxAge: 600 } });
     const token = await issuer.mintOpaqueToken({ expiresIn: 30 });
     await verifier.verify(token);
     time.advance(25);
@@ -301,7 +302,7 @@ describe('caching', () => {
 
   it('keeps an inactive answer for inactiveCacheAge; 0 keeps none', async () => {
     const time = manualClock();
-    const verifier = make(issuer, { clock: time.clock }, { inactiveCacheAge: 5 });
+    const verifier = make(issuer, { clock: time.clock }, { cache: { inactiveMaxAge: 5 } });
     await refusal(verifier.verify('unknown'));
     time.advance(4);
     await refusal(verifier.verify('unknown'));
@@ -310,7 +311,7 @@ describe('caching', () => {
     await refusal(verifier.verify('unknown'));
     expect(issuer.fetchCounts.introspection).toBe(2);
 
-    const uncached = make(issuer, {}, { inactiveCacheAge: 0 });
+    const uncached = make(issuer, {}, { cache: { inactiveMaxAge: 0 } });
     await refusal(uncached.verify('unknown'));
     await refusal(uncached.verify('unknown'));
     expect(issuer.fetchCounts.introspection).toBe(4);
@@ -324,8 +325,8 @@ describe('caching', () => {
     expect(issuer.fetchCounts.introspection).toBe(1);
   });
 
-  it('cache: false turns it off', async () => {
-    const verifier = make(issuer, { cache: false });
+  it('introspection.cache: false turns it off', async () => {
+    const verifier = make(issuer, {}, { cache: false });
     const token = await issuer.mintOpaqueToken();
     await verifier.verify(token);
     await verifier.verify(token);
@@ -333,8 +334,33 @@ describe('caching', () => {
     expect(verifier.stats().introspectedTokens).toBe(0);
   });
 
+  it('is its own: the verified-token cache turned off leaves it on', async () => {
+    const verifier = make(issuer, { cache: false });
+    const token = await issuer.mintOpaqueToken();
+    await verifier.verify(token);
+    await verifier.verify(token);
+    expect(issuer.fetchCounts.introspection).toBe(1);
+  });
+
+  it('keeps answers in the configured store, shared by every verifier given it', async () => {
+    const store = createMemoryStore();
+    const token = await issuer.mintOpaqueToken();
+    await make(issuer, {}, { store }).verify(token);
+    await expect(make(issuer, {}, { store }).verify(token)).resolves.toMatchObject({ token, format: 'opaque' });
+    expect(issuer.fetchCounts.introspection).toBe(1);
+    expect(store.size).toBe(1);
+  });
+
+  it('keeps the answers of APIs that share a store apart: one API refusing a token never refuses it for another', async () => {
+    const store = createMemoryStore();
+    const token = await issuer.mintOpaqueToken();
+    const otherApi = make(issuer, { audience: 'https://other.example.com' }, { store });
+    await expect(otherApi.verify(token)).rejects.toMatchObject({ code: 'invalid_token' });
+    await expect(make(issuer, {}, { store }).verify(token)).resolves.toMatchObject({ token });
+  });
+
   it('holds at most maxEntries answers', async () => {
-    const verifier = make(issuer, {}, { maxEntries: 2 });
+    const verifier = make(issuer, {}, { cache: { maxEntries: 2 } });
     for (let i = 0; i < 3; i += 1) await verifier.verify(await issuer.mintOpaqueToken());
     expect(verifier.stats().introspectedTokens).toBe(2);
   });

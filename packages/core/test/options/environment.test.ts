@@ -1,15 +1,6 @@
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
-import {
-  createVerifier,
-  ENVIRONMENT_VARIABLES,
-  isVerifier,
-  lazyVerifier,
-  notConfiguredError,
-  optionsFromEnvironment,
-  TokenGateError,
-  type Verifier,
-  type VerifierOptions,
-} from '@tokengate/core';
+import { createVerifier, TokenGateError, type Verifier, type VerifierOptions } from '@tokengate/core';
+import { ENVIRONMENT_VARIABLES, isVerifier, lazyVerifier, notConfiguredError, optionsFromEnvironment } from '@tokengate/core/adapter';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 type Environment = Record<string, string | undefined>;

@@ -76,7 +76,7 @@ describe('verifier.ready()', () => {
     await expect(recording().verifier.ready()).rejects.toThrow(/empty key set/);
     issuer.faults.reset();
     issuer.faults.down = true;
-    await expect(recording({ jwks: { timeoutDuration: 500 } }).verifier.ready()).rejects.toThrow(/^tokengate cannot verify tokens of /);
+    await expect(recording({ jwks: { timeoutMs: 500 } }).verifier.ready()).rejects.toThrow(/^tokengate cannot verify tokens of /);
   });
 
   it('checks a discovered introspection endpoint too, and needs no keys for HMAC-only verifiers', async () => {

@@ -26,7 +26,7 @@ describe('bad configuration fails at construction, naming the option', () => {
     ['relative jwksUri', { ...base, jwksUri: '/jwks' }, /"jwksUri" option must be an absolute URL/],
     ['http jwksUri that is not loopback (keys anyone on the path could swap)', { ...base, jwksUri: 'http://keys.example.com/jwks' }, /"jwksUri" option must use https:/],
     ['unknown token method', { ...base, tokenMethods: ['cookie'] }, /"tokenMethods" option contains an unknown method/],
-    ['negative jwks timeout', { ...base, jwks: { timeoutDuration: -5 } }, /"jwks.timeoutDuration" option/],
+    ['negative jwks timeout', { ...base, jwks: { timeoutMs: -5 } }, /"jwks.timeoutMs" option/],
     ['classify not a function', { ...base, classify: 'user' }, /"classify" option must be a function/],
   ];
   for (const [name, options, message] of cases) {
@@ -48,10 +48,10 @@ describe('bad configuration fails at construction, naming the option', () => {
   });
 
   it('never mutates the caller options and freezes its own', () => {
-    const options = Object.freeze({ ...base, jwks: Object.freeze({ timeoutDuration: 100 }) });
+    const options = Object.freeze({ ...base, jwks: Object.freeze({ timeoutMs: 100 }) });
     const verifier = createVerifier(options);
     expect(Object.isFrozen(verifier.options)).toBe(true);
-    expect(verifier.options.jwks.timeoutDuration).toBe(100);
+    expect(verifier.options.jwks.timeoutMs).toBe(100);
     expect(verifier.options.clockTolerance).toBe(5);
     expect([...verifier.options.algorithms]).not.toContain('HS256');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claimCheck, claimEquals, claimIncludes, readClaim, requireClaim, type ClaimPredicate } from '../../src/policy/claims.js';
+import { claimCheck, claimEquals, claimIncludes, readClaim, assertClaim, type ClaimPredicate } from '../../src/policy/claims.js';
 import { TokenGateError } from '../../src/errors/error.js';
 import type { AccessToken, Claims, JsonValue } from '../../src/token/types.js';
 
@@ -158,15 +158,15 @@ describe('claimCheck', () => {
   }
 });
 
-describe('requireClaim', () => {
+describe('assertClaim', () => {
   const token = tokenWith({ org_id: 'org_2' });
 
   it('passes when the predicate passes', () => {
-    expect(() => requireClaim(token, claimEquals('org_id', 'org_2'))).not.toThrow();
+    expect(() => assertClaim(token, claimEquals('org_id', 'org_2'))).not.toThrow();
   });
 
   it('fails with a 401 invalid_token described by the predicate', () => {
-    const error = failure(() => requireClaim(token, claimEquals('org_id', 'org_1')));
+    const error = failure(() => assertClaim(token, claimEquals('org_id', 'org_1')));
     expect(error.code).toBe('invalid_token');
     expect(error.status).toBe(401);
     expect(error.description).toBe('Unexpected "org_id" value');
@@ -177,17 +177,17 @@ describe('requireClaim', () => {
   });
 
   it('prefers an explicit description', () => {
-    expect(failure(() => requireClaim(token, claimEquals('org_id', 'org_1'), 'Wrong organisation')).description).toBe('Wrong organisation');
+    expect(failure(() => assertClaim(token, claimEquals('org_id', 'org_1'), 'Wrong organisation')).description).toBe('Wrong organisation');
   });
 
   it('uses the default description for a plain function', () => {
     const predicate: ClaimPredicate = () => false;
-    expect(failure(() => requireClaim(token, predicate)).description).toBe('Unexpected claim value');
+    expect(failure(() => assertClaim(token, predicate)).description).toBe('Unexpected claim value');
   });
 
   it('fails closed on a truthy non-boolean result', () => {
     const predicate = (() => 1) as unknown as ClaimPredicate;
-    expect(failure(() => requireClaim(token, predicate)).code).toBe('invalid_token');
+    expect(failure(() => assertClaim(token, predicate)).code).toBe('invalid_token');
   });
 
   it('freezes the predicates it builds', () => {

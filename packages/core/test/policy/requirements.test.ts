@@ -1,17 +1,6 @@
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
-import {
-  checkRequirement,
-  claimCheck,
-  claimEquals,
-  claimIncludes,
-  compileRequirement,
-  createVerifier,
-  TokenGateError,
-  type AccessToken,
-  type ClaimPredicate,
-  type Requirement,
-  type Verifier,
-} from '@tokengate/core';
+import { claimCheck, claimEquals, claimIncludes, createVerifier, TokenGateError, type AccessToken, type ClaimPredicate, type Requirement, type Verifier } from '@tokengate/core';
+import { checkRequirement, compileRequirement } from '@tokengate/core/adapter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const USER_REQUIRED =

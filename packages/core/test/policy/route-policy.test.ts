@@ -1,15 +1,6 @@
 import { BUCKET_ROUTE_RULES, createTestIssuer, type TestIssuer } from '@tokengate/testing';
-import {
-  checkRequirement,
-  compileRoutePolicy,
-  createVerifier,
-  routeDeniedError,
-  TokenGateError,
-  type AccessToken,
-  type RouteDecision,
-  type RoutePolicyOptions,
-  type RouteRule,
-} from '@tokengate/core';
+import { createVerifier, TokenGateError, type AccessToken, type RoutePolicyOptions, type RouteRule } from '@tokengate/core';
+import { checkRequirement, compileRoutePolicy, routeDeniedError, type RouteDecision } from '@tokengate/core/adapter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const USER_REQUIRED =

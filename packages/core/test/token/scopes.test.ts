@@ -7,9 +7,8 @@ import {
   missingScopes,
   normalizeScopeList,
   parseScopes,
-  requireAnyScope,
-  requireScopes,
 } from '../../src/token/scopes.js';
+import { assertAnyScope, assertScopes } from '../../src/policy/scope-rules.js';
 import type { AccessToken, Claims, JsonValue } from '../../src/token/types.js';
 
 const INSUFFICIENT = 'The provided token does not have correct permissions to access this resource';
@@ -134,13 +133,13 @@ describe('scope matching is exact and order-insensitive', () => {
   });
 });
 
-describe('requireScopes', () => {
+describe('assertScopes', () => {
   it('passes when every scope is granted', () => {
-    expect(() => requireScopes(tokenWith(['read', 'write']), ['write', 'read'])).not.toThrow();
+    expect(() => assertScopes(tokenWith(['read', 'write']), ['write', 'read'])).not.toThrow();
   });
 
   it('fails with a 403 insufficient_scope listing missing and required scopes', () => {
-    const error = failure(() => requireScopes(tokenWith(['read']), ['read', 'write', 'delete']));
+    const error = failure(() => assertScopes(tokenWith(['read']), ['read', 'write', 'delete']));
     expect(error.code).toBe('insufficient_scope');
     expect(error.status).toBe(403);
     expect(error.description).toBe(INSUFFICIENT);
@@ -158,13 +157,13 @@ describe('requireScopes', () => {
   });
 });
 
-describe('requireAnyScope', () => {
+describe('assertAnyScope', () => {
   it('passes when one scope is granted', () => {
-    expect(() => requireAnyScope(tokenWith(['write']), ['read', 'write'])).not.toThrow();
+    expect(() => assertAnyScope(tokenWith(['write']), ['read', 'write'])).not.toThrow();
   });
 
   it('fails with every listed scope missing', () => {
-    const error = failure(() => requireAnyScope(tokenWith(['other']), ['read', 'write']));
+    const error = failure(() => assertAnyScope(tokenWith(['other']), ['read', 'write']));
     expect(error.code).toBe('insufficient_scope');
     expect(error.status).toBe(403);
     expect(error.description).toBe(INSUFFICIENT);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TokenGateError } from '../../src/errors/error.js';
-import { classifyToken, requireTokenType } from '../../src/token/token-type.js';
+import { classifyToken, assertTokenType } from '../../src/token/token-type.js';
 import type { AccessToken, Claims, TokenType } from '../../src/token/types.js';
 
 const USER_REQUIRED =
@@ -62,10 +62,10 @@ describe('classifyToken', () => {
   });
 });
 
-describe('requireTokenType', () => {
+describe('assertTokenType', () => {
   for (const type of ['user', 'client'] as const) {
     it(`passes a ${type} token where a ${type} token is required`, () => {
-      expect(() => requireTokenType(tokenOfType(type), type)).not.toThrow();
+      expect(() => assertTokenType(tokenOfType(type), type)).not.toThrow();
     });
   }
 
@@ -75,7 +75,7 @@ describe('requireTokenType', () => {
   ];
   for (const [required, actual, description] of FAILURES) {
     it(`rejects a ${actual} token where a ${required} token is required with 403 invalid_token_type`, () => {
-      const error = failure(() => requireTokenType(tokenOfType(actual), required));
+      const error = failure(() => assertTokenType(tokenOfType(actual), required));
       expect(error.code).toBe('invalid_token_type');
       expect(error.status).toBe(403);
       expect(error.description).toBe(description);

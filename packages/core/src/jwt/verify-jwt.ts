@@ -1,0 +1,53 @@
+/**
+ * The JWT path, step by step: the verified-token cache, then decode → header rules → issuer →
+ * key → signature → claim rules → `AccessToken` → the binding rule → admission to the cache.
+ * Each step lives in its own file; this one only puts them in order.
+ */
+import { createAccessToken } from '../token/access-token.js';
+import { refuseBoundToken } from '../token/confirmation.js';
+import type { TokenCache } from '../token/token-cache.js';
+import type { AccessToken } from '../token/types.js';
+import type { KeyStore } from '../keys/key-store.js';
+import type { ResolvedOptions } from '../options/resolved.js';
+import { acceptedIssuer, checkClaims, type ClaimPolicy } from './claim-rules.js';
+import { decodeJws } from './decode.js';
+import { checkHeader } from './header-rules.js';
+import { createKeyLookup } from './key-lookup.js';
+import { verifySignature } from './verify-signature.js';
+
+/** Verifies one JWT; rejects with a `TokenGateError`. */
+export type VerifyToken = (token: string) => Promise<AccessToken>;
+
+/**
+ * Create the JWT verification of a verifier. `cache` answers tokens verified before (their times
+ * re-checked); only tokens that pass every rule are admitted to it.
+ * @example const verifyJwt = createJwtVerifier(options, keyStore, cache);
+ */
+export function createJwtVerifier(options: ResolvedOptions, keys: KeyStore, cache: TokenCache | undefined): VerifyToken {
+  const claimPolicy: ClaimPolicy = {
+    audiences: options.audiences,
+    clockTolerance: options.clockTolerance,
+    maxTokenAge: options.maxTokenAge,
+    strict: options.strict,
+  };
+  const keyFor = createKeyLookup(options, keys);
+
+  async function verifySigned(token: string): Promise<AccessToken> {
+    const { header, payload, signingInput, signature } = decodeJws(token);
+    checkHeader(header, options);
+    const issuer = acceptedIssuer(payload, options.issuers);
+    const key = await keyFor(issuer, header);
+    const used = await verifySignature(token, key, signingInput, signature, options.signatureVerifier);
+    checkClaims(payload, claimPolicy, options.clock() / 1000);
+    const accessToken = createAccessToken({ token, format: 'jwt', claims: payload, header, issuer, scopeClaims: options.scopeClaims, classify: options.classify });
+    // Before caching: a bound token is never answered from the cache either.
+    refuseBoundToken(accessToken, options.dangerouslyAcceptBoundTokensAsBearer);
+    cache?.set(accessToken, used.thumbprint, key.freshness);
+    return accessToken;
+  }
+
+  return function verifyJwt(token: string): Promise<AccessToken> {
+    const known = cache?.get(token, options.clock() / 1000);
+    return known === undefined ? verifySigned(token) : Promise.resolve(known);
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * The key store of a verifier, from its options: keys withdrawn by an issuer leave the
+ * verified-token cache with them.
+ */
+import type { ResolvedOptions } from '../options/resolved.js';
+import type { TokenCache } from '../token/token-cache.js';
+import { KeyStore } from './key-store.js';
+
+/**
+ * Create the key store of a verifier.
+ * @example const keys = createKeyStore(options, cache);
+ */
+export function createKeyStore(options: ResolvedOptions, cache: TokenCache | undefined): KeyStore {
+  return new KeyStore({
+    ...options.jwks,
+    fetch: options.fetch,
+    clock: options.clock,
+    jwksUri: options.jwksUri,
+    allowHttp: options.dangerouslyAllowHttpIssuer,
+    onKeySetChange: cache && ((issuer, thumbprints) => cache.dropRemovedKeys(issuer, thumbprints)),
+  });
+}

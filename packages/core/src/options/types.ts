@@ -1,0 +1,173 @@
+/**
+ * The options of `createVerifier`, as applications write them. Durations are in seconds unless
+ * the name ends in `Ms`.
+ */
+import type { ProblemDetails } from '../errors/problem.js';
+import type { TokenGateError } from '../errors/error.js';
+import type { SignatureVerifier } from '../jwt/signature.js';
+import type { TokenMethod } from '../request/extract.js';
+import type { Store } from '../store/store.js';
+import type { ScopeClaimNames } from '../token/scopes.js';
+import type { TokenCacheOptions } from '../token/token-cache.js';
+import type { Claims, Clock, FetchLike, TokenType } from '../token/types.js';
+
+/** How the issuer's signing keys are fetched and cached. Durations in milliseconds, as their names say. */
+export interface JwksOptions {
+  /** Abort a JWKS or discovery request after this many milliseconds. Default 5000. */
+  readonly timeoutMs?: number;
+  /** After a fetch, an unknown `kid` triggers no refetch for this many milliseconds. Default 30000. */
+  readonly cooldownMs?: number;
+  /** Keys are refreshed after this many milliseconds. Default 600000 (10 min). */
+  readonly cacheMaxAgeMs?: number;
+  /** When a refresh fails, the last good keys keep serving for this many milliseconds after they were fetched. Default 86400000 (24 h). */
+  readonly maxStaleAgeMs?: number;
+  /** After a failed fetch, no new fetch for this many milliseconds; also the 503's `Retry-After`. Default 5000. */
+  readonly failureBackoffMs?: number;
+  /** Largest JWKS or metadata response accepted, in bytes. Default 1048576 (1 MiB). */
+  readonly maxResponseBytes?: number;
+  /** How many issuers' key sets are kept (multi-tenant). Default 100. */
+  readonly maxIssuers?: number;
+}
+
+/** How the client calling the introspection endpoint authenticates (RFC 6749 §2.3.1). */
+export type IntrospectionAuthMethod = 'client_secret_basic' | 'client_secret_post';
+
+/** The cache of introspection answers. Seconds. */
+export interface IntrospectionCacheOptions {
+  /** Seconds an active answer is reused, never past the token's `exp`. Default 60; `0` disables. */
+  readonly maxAge?: number;
+  /** Seconds an inactive (or refused) answer is reused. Default 5; `0` disables. */
+  readonly inactiveMaxAge?: number;
+  /** Most answers kept in memory. Default 10000. Refusals are kept apart, at most a tenth of it (and 1000). */
+  readonly maxEntries?: number;
+  /** Most approximate bytes of answers kept in memory. Default 33554432 (32 MiB). */
+  readonly maxBytes?: number;
+}
+
+/** Token introspection (RFC 7662) for opaque access tokens. */
+export interface IntrospectionOptions {
+  /** The introspection endpoint; default the issuer metadata's `introspection_endpoint` (single issuer only). */
+  readonly endpoint?: string;
+  /** This API's client id at the authorization server. */
+  readonly clientId: string;
+  /** This API's client secret at the authorization server. */
+  readonly clientSecret: string;
+  /** `client_secret_basic` (default: HTTP Basic) or `client_secret_post` (form fields). */
+  readonly authMethod?: IntrospectionAuthMethod;
+  /** Abort an introspection request after this many milliseconds. Default 5000. */
+  readonly timeoutMs?: number;
+  /** Largest introspection response accepted, in bytes. Default 1048576 (1 MiB). */
+  readonly maxResponseBytes?: number;
+  /** The cache of answers; `false` turns it off. */
+  readonly cache?: IntrospectionCacheOptions | false;
+  /**
+   * Where answers are kept: a `Store` shared by every instance of this API (Redis, …). Default
+   * two bounded in-memory stores (accepted and refused answers apart). Keys are digests, never
+   * token text, under a prefix naming this API's rules.
+   */
+  readonly store?: Store;
+  /**
+   * Most different tokens introspected at the same time. Past it a request for yet another
+   * token gets 503 with `Retry-After: 1` at once, so a flood of junk tokens cannot open a flood
+   * of requests to the authorization server. Default 64.
+   */
+  readonly maxConcurrentRequests?: number;
+  /**
+   * Refuse active answers without an `aud` naming this API. Default `false` (RFC 7662 makes
+   * `aud` optional), but turn it on when the server names the audience of its access tokens:
+   * some servers answer for refresh tokens without `aud` or `token_type`, and only this tells
+   * them apart.
+   */
+  readonly requireAudience?: boolean;
+  /**
+   * Accept active answers that show no sign of describing an access token: no `token_type`
+   * (`Bearer`, `DPoP`, `N_A`), no `token_use: access_token`, no Keycloak `typ: Bearer` and no `aud`
+   * naming this API. Default false: such an answer is refused (401), because some servers answer
+   * `active: true` for refresh tokens that way (oidc-provider does, with neither `token_type` nor
+   * `aud`). Turn it on only for a server whose answers never carry any of these and that never
+   * answers for refresh tokens; refresh-token markers are refused either way.
+   */
+  readonly dangerouslyAcceptUntypedAnswers?: boolean;
+}
+
+/**
+ * Resolves a token this API cannot verify locally to its claims, or `null` when it is not
+ * valid. Throwing means the source cannot answer right now (503).
+ */
+export type TokenResolver = (token: string) => Promise<Claims | null>;
+
+/** Which path a token takes: local JWT verification, the introspection endpoint (or `resolveToken`), or chosen by its shape. */
+export type VerificationMode = 'jwt' | 'introspect' | 'auto';
+
+/** Options of `createVerifier`. */
+export interface VerifierOptions {
+  /** Accepted `iss` value(s), matched exactly. `https:` unless loopback or `dangerouslyAllowHttpIssuer`. */
+  readonly issuer: string | readonly string[];
+  /** The token's `aud` must contain one of these. */
+  readonly audience: string | readonly string[];
+  /** JWKS URL; when absent it is discovered from the issuer's metadata (RFC 8414, then OIDC). Single issuer only. */
+  readonly jwksUri?: string;
+  /** Allowed JWS algorithms. Default RS/PS/ES 256–512 and EdDSA. `none` is never allowed. */
+  readonly algorithms?: readonly string[];
+  /** Shared secret enabling HS256/384/512 (never through a JWKS). Only when you really use HMAC tokens. */
+  readonly secret?: string | Uint8Array;
+  /** Seconds of leeway for `exp`, `nbf` and `iat`. Default 5. */
+  readonly clockTolerance?: number;
+  /** Maximum age in seconds since `iat` (which then becomes required). Default none. */
+  readonly maxTokenAge?: number;
+  /** Apply the RFC 9068 profile: `typ` must be `at+jwt` and iss, exp, aud, sub, client_id, iat, jti are required. Default false. */
+  readonly strict?: boolean;
+  /** Header parameters this server understands in `crit` (RFC 7515 §4.1.11). Default none. */
+  readonly criticalHeaders?: readonly string[];
+  /** Names of the scope claims. Default `scope`, `scp`, `permissions`. */
+  readonly scopeClaims?: Partial<ScopeClaimNames>;
+  /** Decide user vs client; default `classifyToken`. */
+  readonly classify?: (claims: Claims) => TokenType;
+  /** Where tokens may come from (RFC 6750 §2). Default `['header']`. */
+  readonly tokenMethods?: readonly TokenMethod[];
+  /** Longest token accepted, in characters. Default 8192. */
+  readonly maxTokenLength?: number;
+  /** The challenge's `realm`. Default `api`. */
+  readonly realm?: string;
+  /** Base URI of problem `type` values. Default `https://tokengate.dev/problems/`. */
+  readonly problemTypeBase?: string;
+  /** Called once for each failure, e.g. to log it with its `instance` id. Errors it throws are ignored. */
+  readonly onError?: (error: TokenGateError, problem: ProblemDetails) => void;
+  /** JWKS fetching and caching. */
+  readonly jwks?: JwksOptions;
+  /** `fetch` used for discovery, JWKS and introspection. Default the global `fetch`. */
+  readonly fetch?: FetchLike;
+  /** Current time in ms; for tests. Default `Date.now`. */
+  readonly clock?: Clock;
+  /** The signature step; default Node's `crypto.verify` on keys prepared once. */
+  readonly signatureVerifier?: SignatureVerifier;
+  /** Accept `http:` issuers that are not loopback. Never in production. */
+  readonly dangerouslyAllowHttpIssuer?: boolean;
+  /**
+   * Accept sender-constrained tokens (with a `cnf` claim: DPoP `jkt`, mTLS `x5t#S256`, …) as plain
+   * bearer tokens. Default false: such a token is refused (401 `invalid_token`), since whoever
+   * holds a copy could replay it without the key it is bound to (RFC 9449 §7.2). Only for
+   * deployments where a trusted gateway in front of this API has already verified the binding.
+   */
+  readonly dangerouslyAcceptBoundTokensAsBearer?: boolean;
+  /**
+   * The verified-token cache (on by default: 10000 entries, 32 MiB, a token cached from its
+   * second successful verification on); `false` turns it off, and with it the cache of
+   * `resolveToken` answers (introspection has its own: `introspection.cache`).
+   */
+  readonly cache?: TokenCacheOptions | false;
+  /** Introspect opaque tokens (RFC 7662) at the authorization server. */
+  readonly introspection?: IntrospectionOptions;
+  /**
+   * Resolve opaque tokens yourself (a proprietary format, a session store): return the claims,
+   * or `null` for an invalid token. The claims are checked like an introspection answer.
+   * Cannot be combined with `introspection`.
+   */
+  readonly resolveToken?: TokenResolver;
+  /**
+   * `jwt`: verify every token locally. `introspect`: send every token to introspection (or
+   * `resolveToken`). `auto`: JWS-shaped tokens locally, everything else to introspection.
+   * Default `auto` when `introspection` or `resolveToken` is set, else `jwt`.
+   */
+  readonly mode?: VerificationMode;
+}

@@ -1,0 +1,119 @@
+/**
+ * `createVerifier` options: validated once, defaults applied, frozen. Never mutates the input.
+ * Every failure is a `TypeError` naming the option.
+ */
+import { DEFAULT_PROBLEM_TYPE_BASE } from '../errors/problem.js';
+import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, isSupportedAlgorithm } from '../jwt/algorithms.js';
+import { nodeSignatureVerifier } from '../jwt/signature.js';
+import type { TokenMethod } from '../request/extract.js';
+import { DEFAULT_SCOPE_CLAIMS } from '../token/scopes.js';
+import { classifyToken } from '../token/token-type.js';
+import { checkBlock, resolveCache, resolveIntrospection, resolveJwks, resolveOpaqueCache } from './blocks.js';
+import { checkSecureUrl, fail, nonNegative, optionalBoolean, optionalFunction, stringList } from './checks.js';
+import { checkKnownOptions } from './known-options.js';
+import { CACHE_OPTION_NAMES, INTROSPECTION_OPTION_NAMES, JWKS_OPTION_NAMES, RENAMED_INTROSPECTION_OPTIONS, RENAMED_JWKS_OPTIONS, SCOPE_CLAIM_OPTION_NAMES, VERIFIER_OPTION_NAMES } from './names.js';
+import type { ResolvedOptions } from './resolved.js';
+import type { VerificationMode, VerifierOptions } from './types.js';
+
+const TOKEN_METHODS: readonly TokenMethod[] = ['header', 'query', 'body'];
+const MODES: readonly VerificationMode[] = ['jwt', 'introspect', 'auto'];
+
+function resolveAlgorithms(options: VerifierOptions, secret: Uint8Array | undefined): Set<string> {
+  const requested = options.algorithms === undefined ? [...ASYMMETRIC_ALGORITHMS, ...(secret ? HMAC_ALGORITHMS : [])] : options.algorithms;
+  if (!Array.isArray(requested) || requested.length === 0) fail('algorithms', 'must be a non-empty array');
+  for (const alg of requested) {
+    if (typeof alg !== 'string' || !isSupportedAlgorithm(alg)) fail('algorithms', `contains an unsupported algorithm: ${JSON.stringify(alg)}`);
+    if (HMAC_ALGORITHMS.includes(alg) && !secret) fail('algorithms', `lists ${alg}, which needs the "secret" option`);
+  }
+  return new Set(requested);
+}
+
+function resolveSecret(secret: VerifierOptions['secret']): Uint8Array | undefined {
+  if (secret === undefined) return undefined;
+  const bytes = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
+  if (!(bytes instanceof Uint8Array) || bytes.length < 32) fail('secret', 'must be a string or Uint8Array of at least 32 bytes');
+  return bytes;
+}
+
+function resolveMethods(methods: unknown): Set<TokenMethod> {
+  if (methods === undefined) return new Set(['header']);
+  if (!Array.isArray(methods) || methods.length === 0) fail('tokenMethods', 'must be a non-empty array');
+  for (const method of methods) if (!TOKEN_METHODS.includes(method)) fail('tokenMethods', `contains an unknown method: ${JSON.stringify(method)}`);
+  return new Set(methods as TokenMethod[]);
+}
+
+function resolveMode(mode: unknown, opaque: boolean): VerificationMode {
+  if (mode === undefined) return opaque ? 'auto' : 'jwt';
+  if (!MODES.includes(mode as VerificationMode)) fail('mode', `must be "jwt", "introspect" or "auto" (got ${JSON.stringify(mode)})`);
+  if (mode !== 'jwt' && !opaque) fail('mode', `"${String(mode)}" needs the "introspection" or "resolveToken" option`);
+  return mode as VerificationMode;
+}
+
+/** Names known, blocks known, required options present. */
+function checkShape(options: VerifierOptions): void {
+  if (options === null || typeof options !== 'object') throw new TypeError('createVerifier() needs an options object with "issuer" and "audience"');
+  checkKnownOptions(options, VERIFIER_OPTION_NAMES, 'createVerifier() options');
+  checkBlock(options.jwks, JWKS_OPTION_NAMES, 'jwks', RENAMED_JWKS_OPTIONS);
+  checkBlock(options.introspection, INTROSPECTION_OPTION_NAMES, 'introspection', RENAMED_INTROSPECTION_OPTIONS);
+  checkBlock(options.cache, CACHE_OPTION_NAMES, 'cache');
+  checkBlock(options.scopeClaims, SCOPE_CLAIM_OPTION_NAMES, 'scopeClaims');
+  if (options.issuer === undefined) fail('issuer', 'is required (the token issuer URL, e.g. https://auth.example.com/)');
+  if (options.audience === undefined) fail('audience', 'is required (the identifier of this API)');
+}
+
+/** The issuers, each a secure URL, and the JWKS URL, which only a single issuer may fix. */
+function resolveIssuers(options: VerifierOptions): string[] {
+  const allowHttp = options.dangerouslyAllowHttpIssuer === true;
+  const issuers = stringList(options.issuer, 'issuer');
+  for (const issuer of issuers) checkSecureUrl(issuer, 'issuer', allowHttp);
+  if (options.jwksUri !== undefined) {
+    if (issuers.length > 1) fail('jwksUri', 'can be used with a single issuer only; several issuers are discovered one by one');
+    if (typeof options.jwksUri !== 'string' || !URL.canParse(options.jwksUri)) fail('jwksUri', 'must be an absolute URL');
+    // The keys decide everything: they come over https (or from loopback), like the issuer's metadata.
+    checkSecureUrl(options.jwksUri, 'jwksUri', allowHttp);
+  }
+  return issuers;
+}
+
+/**
+ * Validate options and apply defaults.
+ * @throws TypeError naming the offending option.
+ * @example const options = resolveOptions({ issuer: 'https://auth.example.com/', audience: 'api' });
+ */
+export function resolveOptions(options: VerifierOptions): ResolvedOptions {
+  checkShape(options);
+  const issuers = resolveIssuers(options);
+  const secret = resolveSecret(options.secret);
+  const introspection = resolveIntrospection(options, issuers);
+  const resolveToken = optionalFunction(options.resolveToken, 'resolveToken');
+  if (introspection && resolveToken) fail('resolveToken', 'cannot be combined with "introspection"; use one source for opaque tokens');
+  return Object.freeze({
+    issuers: Object.freeze(issuers),
+    audiences: Object.freeze(stringList(options.audience, 'audience')),
+    jwksUri: options.jwksUri,
+    algorithms: resolveAlgorithms(options, secret),
+    secret,
+    clockTolerance: nonNegative(options.clockTolerance, 'clockTolerance', 5),
+    maxTokenAge: options.maxTokenAge === undefined ? undefined : nonNegative(options.maxTokenAge, 'maxTokenAge', 0),
+    strict: options.strict === true,
+    dangerouslyAllowHttpIssuer: optionalBoolean(options.dangerouslyAllowHttpIssuer, 'dangerouslyAllowHttpIssuer'),
+    dangerouslyAcceptBoundTokensAsBearer: optionalBoolean(options.dangerouslyAcceptBoundTokensAsBearer, 'dangerouslyAcceptBoundTokensAsBearer'),
+    criticalHeaders: new Set(options.criticalHeaders === undefined ? [] : stringList(options.criticalHeaders, 'criticalHeaders')),
+    scopeClaims: Object.freeze({ ...DEFAULT_SCOPE_CLAIMS, ...options.scopeClaims }),
+    classify: optionalFunction(options.classify, 'classify') ?? classifyToken,
+    tokenMethods: resolveMethods(options.tokenMethods),
+    maxTokenLength: Math.floor(nonNegative(options.maxTokenLength, 'maxTokenLength', 8192)),
+    realm: typeof options.realm === 'string' ? options.realm : 'api',
+    problemTypeBase: typeof options.problemTypeBase === 'string' ? options.problemTypeBase : DEFAULT_PROBLEM_TYPE_BASE,
+    onError: optionalFunction(options.onError, 'onError'),
+    jwks: resolveJwks(options.jwks),
+    fetch: optionalFunction(options.fetch, 'fetch') ?? ((input: string | URL, init?: RequestInit) => fetch(input, init)),
+    clock: optionalFunction(options.clock, 'clock') ?? Date.now,
+    signatureVerifier: optionalFunction(options.signatureVerifier, 'signatureVerifier') ?? nodeSignatureVerifier,
+    cache: resolveCache(options.cache),
+    introspection,
+    opaqueCache: resolveOpaqueCache(options),
+    resolveToken,
+    mode: resolveMode(options.mode, introspection !== undefined || resolveToken !== undefined),
+  });
+}
