@@ -1,0 +1,5 @@
+/**
+ * `@tokengate/test-support`: what tokengate's own test suites share (not published).
+ * @packageDocumentation
+ */
+export {};
