@@ -19,6 +19,7 @@ import { claimCheck, createVerifier, type AccessToken, type Verifier, type Verif
 import * as ex from '@tokengate/express';
 import tokengate, * as fy from '@tokengate/fastify';
 import * as ko from '@tokengate/koa';
+import { setEnvironment } from '@tokengate/test-support';
 import { listen, type Running } from './support/servers.js';
 
 /** What the routes need: the API's verifier, options for another audience, and a foreign token. */
@@ -156,13 +157,12 @@ let issuer: TestIssuer;
 let setup: Setup;
 let userToken: string;
 
-const ENVIRONMENT = ['TOKENGATE_ISSUER', 'TOKENGATE_AUDIENCE'] as const;
+let restoreEnvironment: () => void = () => undefined;
 
 beforeAll(async () => {
   issuer = await createTestIssuer();
   // Guards without a source verify with the environment's configuration, as drop-in guards do.
-  process.env.TOKENGATE_ISSUER = issuer.issuer;
-  process.env.TOKENGATE_AUDIENCE = issuer.audience;
+  restoreEnvironment = setEnvironment({ TOKENGATE_ISSUER: issuer.issuer, TOKENGATE_AUDIENCE: issuer.audience });
   const verifier = createVerifier({ issuer: issuer.issuer, audience: issuer.audience });
   const foreign = await createVerifier({ issuer: issuer.issuer, audience: issuer.audience }).verify(await issuer.mintClientToken({ clientId: 'upstream' }));
   setup = { verifier, otherAudience: { issuer: issuer.issuer, audience: 'https://other-api.example.com' }, foreign };
@@ -170,7 +170,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const name of ENVIRONMENT) delete process.env[name];
+  restoreEnvironment();
   await issuer?.close();
 });
 

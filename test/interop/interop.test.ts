@@ -6,12 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyToken, createVerifier, TokenGateError } from '@tokengate/core';
+import { BARE_CHALLENGE, bearerChallenge, USER_REQUIRED } from '@tokengate/test-support';
 import { API_AUDIENCE, startProvider, type ProviderHarness } from './provider.js';
 import { authorizationCode, callApi, clientCredentials, decodeJwt, refreshTokenGrant, type AuthorizationResult, type TokenResponse, type TokenResult } from './flows.js';
 import { ADAPTERS, startApi, type RunningApi } from './apis.js';
 
-const USER_REQUIRED =
-  'This endpoint requires a user token obtained via authorization_code flow. You provided a client token from client_credentials flow.';
 const RFC9068_CLAIMS = ['aud', 'client_id', 'exp', 'iat', 'iss', 'jti', 'scope', 'sub'];
 
 let provider: ProviderHarness;
@@ -142,7 +141,7 @@ describe.each(ADAPTERS)('%s example API with oidc-provider', (adapter) => {
       required_token_type: 'user',
       token_type: 'client',
     });
-    expect(templates.challenge).toBe(`Bearer realm="api", error="invalid_token_type", error_description="${USER_REQUIRED}"`);
+    expect(templates.challenge).toBe(bearerChallenge('invalid_token_type', USER_REQUIRED));
     expect(await callApi(api.url, 'POST', '/v1/kits', client.access_token)).toMatchObject({ status: 403, body: { error: 'invalid_token_type' } });
   });
 
@@ -170,7 +169,7 @@ describe.each(ADAPTERS)('%s example API with oidc-provider', (adapter) => {
   it('answers 401 to no token, an ID token and a tampered token', async () => {
     const none = await callApi(api.url, 'GET', '/v1/me');
     expect(none.status).toBe(401);
-    expect(none.challenge).toBe('Bearer realm="api"');
+    expect(none.challenge).toBe(BARE_CHALLENGE);
     const idToken = await callApi(api.url, 'GET', '/v1/me', user.tokens.id_token);
     expect(idToken).toMatchObject({ status: 401, body: { error: 'invalid_token' } });
     const [header, payload, signature = ''] = client.access_token.split('.');

@@ -3,6 +3,7 @@
  * Tokens are minted once per row (in `beforeAll`) and the same request goes to every adapter.
  */
 import type { TestIssuer } from '@tokengate/testing';
+import { BARE_CHALLENGE, bearerChallenge, CLIENT_REQUIRED, INSUFFICIENT_SCOPE, ONE_BEARER_TOKEN, SEVERAL_AUTHORIZATION_HEADERS, SEVERAL_METHODS, SIGNATURE_INVALID, UNKNOWN_KID, USER_REQUIRED, WRONG_AUDIENCE, WRONG_ISSUER } from '@tokengate/test-support';
 
 /** The issuers rows mint tokens from: a working one, and one whose connections are reset. */
 export interface Issuers {
@@ -36,25 +37,12 @@ export interface Case {
   readonly retryAfter?: boolean;
 }
 
-export const SCOPE_DETAIL = 'The provided token does not have correct permissions to access this resource';
-export const USER_REQUIRED =
-  'This endpoint requires a user token obtained via authorization_code flow. You provided a client token from client_credentials flow.';
-export const CLIENT_REQUIRED =
-  'This endpoint requires a client token obtained via client_credentials flow. You provided a user token from authorization_code flow.';
-
-/** An exact Bearer challenge with an error (RFC 6750 §3), description as an RFC 9110 quoted-string. */
-function challenge(error: string, description: string, scope?: string): string {
-  const quoted = description.replace(/[\\"]/g, '\\$&');
-  return `Bearer realm="api", error="${error}", error_description="${quoted}"${scope === undefined ? '' : `, scope="${scope}"`}`;
-}
-
 /** An `invalid_token` row: 401 with exactly this description. */
 function invalidToken(name: string, authorization: Case['authorization'], detail: string, path = '/v1/me'): Case {
-  return { name, path, authorization, status: 401, error: 'invalid_token', challenge: challenge('invalid_token', detail), detail };
+  return { name, path, authorization, status: 401, error: 'invalid_token', challenge: bearerChallenge('invalid_token', detail), detail };
 }
 
 const bearer = (token: string): string => `Bearer ${token}`;
-const BARE = 'Bearer realm="api"';
 const ISO = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z';
 const EXPIRED = new RegExp(`^The token expired at ${ISO}$`);
 
@@ -71,16 +59,16 @@ const CLIENT = { type: 'client', subject: 'billing', clientId: 'billing' } as co
 
 export const CASES: readonly Case[] = [
   // ---- credentials missing or malformed
-  { name: 'missing token', path: '/v1/me', status: 401, challenge: BARE },
-  { name: 'other scheme (Basic abc)', path: '/v1/me', authorization: () => 'Basic abc', status: 401, challenge: BARE },
+  { name: 'missing token', path: '/v1/me', status: 401, challenge: BARE_CHALLENGE },
+  { name: 'other scheme (Basic abc)', path: '/v1/me', authorization: () => 'Basic abc', status: 401, challenge: BARE_CHALLENGE },
   {
     name: 'malformed header (Bearer a b)',
     path: '/v1/me',
     authorization: () => 'Bearer a b',
     status: 400,
     error: 'invalid_request',
-    challenge: challenge('invalid_request', 'The Authorization header must carry exactly one Bearer token'),
-    detail: 'The Authorization header must carry exactly one Bearer token',
+    challenge: bearerChallenge('invalid_request', ONE_BEARER_TOKEN),
+    detail: ONE_BEARER_TOKEN,
   },
   {
     name: 'two tokens in one header (fetch joins repeated Authorization headers)',
@@ -88,8 +76,8 @@ export const CASES: readonly Case[] = [
     authorization: async ({ up }) => [bearer(await up.mintUserToken()), bearer(await up.mintClientToken())],
     status: 400,
     error: 'invalid_request',
-    challenge: challenge('invalid_request', 'The Authorization header must carry exactly one Bearer token'),
-    detail: 'The Authorization header must carry exactly one Bearer token',
+    challenge: bearerChallenge('invalid_request', ONE_BEARER_TOKEN),
+    detail: ONE_BEARER_TOKEN,
   },
   {
     name: 'several Authorization header lines, each a valid token (node:http)',
@@ -98,8 +86,8 @@ export const CASES: readonly Case[] = [
     authorization: async ({ up }) => [bearer(await up.mintUserToken()), bearer(await up.mintClientToken({ clientId: 'billing' }))],
     status: 400,
     error: 'invalid_request',
-    challenge: challenge('invalid_request', 'Request carries several Authorization headers'),
-    detail: 'Request carries several Authorization headers',
+    challenge: bearerChallenge('invalid_request', SEVERAL_AUTHORIZATION_HEADERS),
+    detail: SEVERAL_AUTHORIZATION_HEADERS,
   },
   {
     name: 'a Bearer header and an access_token query parameter, the query method off (RFC 6750 §2)',
@@ -107,10 +95,10 @@ export const CASES: readonly Case[] = [
     authorization: async ({ up }) => bearer(await up.mintUserToken()),
     status: 400,
     error: 'invalid_request',
-    challenge: challenge('invalid_request', 'Token sent by more than one method'),
-    detail: 'Token sent by more than one method',
+    challenge: bearerChallenge('invalid_request', SEVERAL_METHODS),
+    detail: SEVERAL_METHODS,
   },
-  { name: 'an access_token query parameter alone, the query method off', path: '/v1/me?access_token=leaked', status: 401, challenge: BARE },
+  { name: 'an access_token query parameter alone, the query method off', path: '/v1/me?access_token=leaked', status: 401, challenge: BARE_CHALLENGE },
   // ---- sender-constrained tokens presented as bearer tokens (RFC 9449 §7.2, RFC 8705 §3)
   invalidToken('a DPoP-bound token (cnf.jkt) sent as Bearer', async ({ up }) => bearer(await up.mintUserToken({ claims: { cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } } })), BOUND),
   invalidToken('a certificate-bound token (cnf x5t#S256) sent as Bearer', async ({ up }) => bearer(await up.mintClientToken({ claims: { cnf: { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' } } })), BOUND),
@@ -125,10 +113,10 @@ export const CASES: readonly Case[] = [
     challenge: new RegExp(`^Bearer realm="api", error="invalid_token", error_description="The token expired at ${ISO}"$`),
     detail: EXPIRED,
   },
-  invalidToken('wrong audience', async ({ up }) => bearer(await up.mintUserToken({ audience: 'https://elsewhere.test' })), 'The token is meant for another audience'),
-  invalidToken('wrong issuer', async ({ up }) => bearer(await up.mintUserToken({ issuer: 'https://evil.example' })), 'The token was issued by an issuer this API does not accept'),
-  invalidToken('bad signature (tampered payload)', async ({ up }) => bearer(tamper(await up.mintUserToken())), 'The token signature is invalid'),
-  invalidToken('unknown kid', async ({ up }) => bearer(await up.mintUserToken({ kid: 'no-such-kid' })), 'No issuer key matches the token "kid"'),
+  invalidToken('wrong audience', async ({ up }) => bearer(await up.mintUserToken({ audience: 'https://elsewhere.test' })), WRONG_AUDIENCE),
+  invalidToken('wrong issuer', async ({ up }) => bearer(await up.mintUserToken({ issuer: 'https://evil.example' })), WRONG_ISSUER),
+  invalidToken('bad signature (tampered payload)', async ({ up }) => bearer(tamper(await up.mintUserToken())), SIGNATURE_INVALID),
+  invalidToken('unknown kid', async ({ up }) => bearer(await up.mintUserToken({ kid: 'no-such-kid' })), UNKNOWN_KID),
   invalidToken('alg none', ({ up }) => bearer(up.mintUnsignedToken({ iss: up.issuer, aud: up.audience, sub: 'mallory' })), 'The token is unsigned'),
   // ---- token types
   {
@@ -137,7 +125,7 @@ export const CASES: readonly Case[] = [
     authorization: async ({ up }) => bearer(await up.mintClientToken({ clientId: 'billing' })),
     status: 403,
     error: 'invalid_token_type',
-    challenge: challenge('invalid_token_type', USER_REQUIRED),
+    challenge: bearerChallenge('invalid_token_type', USER_REQUIRED),
     detail: USER_REQUIRED,
     body: { required_token_type: 'user', token_type: 'client' },
   },
@@ -147,7 +135,7 @@ export const CASES: readonly Case[] = [
     authorization: async ({ up }) => bearer(await up.mintUserToken()),
     status: 403,
     error: 'invalid_token_type',
-    challenge: challenge('invalid_token_type', CLIENT_REQUIRED),
+    challenge: bearerChallenge('invalid_token_type', CLIENT_REQUIRED),
     detail: CLIENT_REQUIRED,
     body: { required_token_type: 'client', token_type: 'user' },
   },
@@ -183,8 +171,8 @@ export const CASES: readonly Case[] = [
     authorization: async ({ up }) => bearer(await up.mintUserToken({ scopes: ['other'] })),
     status: 403,
     error: 'insufficient_scope',
-    challenge: challenge('insufficient_scope', SCOPE_DETAIL, 'read:font:data'),
-    detail: SCOPE_DETAIL,
+    challenge: bearerChallenge('insufficient_scope', INSUFFICIENT_SCOPE, { scope: 'read:font:data' }),
+    detail: INSUFFICIENT_SCOPE,
     body: { missing_scopes: ['read:font:data'], required_scopes: ['read:font:data'] },
   },
   ...(['scope', 'scp', 'permissions'] as const).map(
@@ -211,8 +199,8 @@ export const CASES: readonly Case[] = [
     authorization: async ({ up }) => bearer(await up.mintUserToken({ scopes: ['c'] })),
     status: 403,
     error: 'insufficient_scope',
-    challenge: challenge('insufficient_scope', SCOPE_DETAIL, 'a b'),
-    detail: SCOPE_DETAIL,
+    challenge: bearerChallenge('insufficient_scope', INSUFFICIENT_SCOPE, { scope: 'a b' }),
+    detail: INSUFFICIENT_SCOPE,
     body: { missing_scopes: ['a', 'b'], required_scopes: ['a', 'b'] },
   },
   // ---- optional authentication

@@ -15,10 +15,8 @@ import {
   requireUserToken,
   type Verifier,
 } from '@tokengate/express';
-import { bearer, countingSignatureVerifier, echo, expectProblem, frameworks, type AppLike } from './support.js';
-
-const USER_REQUIRED = 'This endpoint requires a user token obtained via authorization_code flow. You provided a client token from client_credentials flow.';
-const CLIENT_REQUIRED = 'This endpoint requires a client token obtained via client_credentials flow. You provided a user token from authorization_code flow.';
+import { BARE_CHALLENGE, bearer, bearerChallenge, CLIENT_REQUIRED, countingSignatureVerifier, expectProblem, INSUFFICIENT_SCOPE, SIGNATURE_INVALID, UNKNOWN_KID, USER_REQUIRED, WRONG_AUDIENCE, WRONG_ISSUER } from '@tokengate/test-support';
+import { echo, frameworks, type AppLike } from './support.js';
 
 let issuer: TestIssuer;
 
@@ -61,21 +59,17 @@ describe.each(frameworks)('%s', (_name, createApp) => {
   describe('auth()', () => {
     it('answers a request without credentials with a bare challenge (401, no error member)', async () => {
       const response = await request(app).get('/any');
-      const body = expectProblem(response, 401, undefined);
-      expect(response.headers['www-authenticate']).toBe('Bearer realm="api"');
-      expect(body.type).toBe('https://tokengate.dev/problems/missing_token');
+      expectProblem(response, { status: 401, code: 'missing_token', headers: { 'www-authenticate': BARE_CHALLENGE } });
     });
 
     it('treats another scheme as no Bearer credentials', async () => {
       const response = await request(app).get('/any').set('authorization', 'Basic dXNlcjpwYXNz');
-      expectProblem(response, 401, undefined);
-      expect(response.headers['www-authenticate']).toBe('Bearer realm="api"');
+      expectProblem(response, { status: 401, code: 'missing_token', headers: { 'www-authenticate': BARE_CHALLENGE } });
     });
 
     it('answers a malformed Authorization header with 400 invalid_request', async () => {
       const response = await request(app).get('/any').set('authorization', 'Bearer two tokens');
-      expectProblem(response, 400, 'invalid_request');
-      expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="api", error="invalid_request", error_description="[^"]+"$/);
+      expectProblem(response, { status: 400, code: 'invalid_request', headers: { 'www-authenticate': /^Bearer realm="api", error="invalid_request", error_description="[^"]+"$/ } });
     });
 
     it('attaches the verified token as req.auth', async () => {
@@ -87,36 +81,35 @@ describe.each(frameworks)('%s', (_name, createApp) => {
 
     it('rejects an expired token with 401 invalid_token', async () => {
       const response = await request(app).get('/any').set(bearer(await issuer.mintUserToken({ expiresIn: -120 })));
-      const body = expectProblem(response, 401, 'invalid_token');
-      expect(body.detail).toMatch(/^The token expired at /);
+      expectProblem(response, { status: 401, code: 'invalid_token', detail: /^The token expired at / });
       expect(response.headers['www-authenticate']).toContain('error="invalid_token"');
     });
 
     it('rejects a token for another audience', async () => {
       const response = await request(app).get('/any').set(bearer(await issuer.mintUserToken({ audience: 'https://elsewhere.test' })));
-      expect(expectProblem(response, 401, 'invalid_token').detail).toBe('The token is meant for another audience');
+      expectProblem(response, { status: 401, code: 'invalid_token', detail: WRONG_AUDIENCE });
     });
 
     it('rejects a token from another issuer', async () => {
       const response = await request(app).get('/any').set(bearer(await issuer.mintUserToken({ issuer: 'https://other-issuer.test/' })));
-      expect(expectProblem(response, 401, 'invalid_token').detail).toBe('The token was issued by an issuer this API does not accept');
+      expectProblem(response, { status: 401, code: 'invalid_token', detail: WRONG_ISSUER });
     });
 
     it('rejects a bad signature', async () => {
       const now = Math.floor(Date.now() / 1000);
       const token = await issuer.mintWithForeignKey({ iss: issuer.issuer, aud: issuer.audience, sub: 'mallory', iat: now, exp: now + 60 });
       const response = await request(app).get('/any').set(bearer(token));
-      expect(expectProblem(response, 401, 'invalid_token').detail).toBe('The token signature is invalid');
+      expectProblem(response, { status: 401, code: 'invalid_token', detail: SIGNATURE_INVALID });
     });
 
     it('rejects a token signed with an unknown kid', async () => {
       const response = await request(app).get('/any').set(bearer(await issuer.mintUserToken({ kid: 'no-such-key' })));
-      expect(expectProblem(response, 401, 'invalid_token').detail).toBe('No issuer key matches the token "kid"');
+      expectProblem(response, { status: 401, code: 'invalid_token', detail: UNKNOWN_KID });
     });
 
     it('gives every failure its own instance id', async () => {
       const [first, second] = await Promise.all([request(app).get('/any'), request(app).get('/any')]);
-      expect(expectProblem(first, 401, undefined).instance).not.toBe(expectProblem(second, 401, undefined).instance);
+      expect(expectProblem(first, { status: 401, code: 'missing_token' }).instance).not.toBe(expectProblem(second, { status: 401, code: 'missing_token' }).instance);
     });
   });
 
@@ -134,27 +127,30 @@ describe.each(frameworks)('%s', (_name, createApp) => {
 
     it('still rejects a bad token', async () => {
       const response = await request(app).get('/optional').set(bearer(await issuer.mintUserToken({ expiresIn: -120 })));
-      expectProblem(response, 401, 'invalid_token');
+      expectProblem(response, { status: 401, code: 'invalid_token' });
     });
 
     it('does not satisfy a later guard without a token', async () => {
       const response = await request(app).get('/optional-user');
-      expectProblem(response, 401, undefined);
+      expectProblem(response, { status: 401, code: 'missing_token' });
     });
   });
 
   describe('token type guards', () => {
     it('refuses a client token on a user route with the exact description', async () => {
       const response = await request(app).get('/user').set(bearer(await issuer.mintClientToken()));
-      const body = expectProblem(response, 403, 'invalid_token_type');
-      expect(body.detail).toBe(USER_REQUIRED);
-      expect(body).toMatchObject({ required_token_type: 'user', token_type: 'client' });
-      expect(response.headers['www-authenticate']).toBe(`Bearer realm="api", error="invalid_token_type", error_description="${USER_REQUIRED}"`);
+      expectProblem(response, {
+        status: 403,
+        code: 'invalid_token_type',
+        detail: USER_REQUIRED,
+        body: { required_token_type: 'user', token_type: 'client' },
+        headers: { 'www-authenticate': bearerChallenge('invalid_token_type', USER_REQUIRED) },
+      });
     });
 
     it('refuses a user token on a client route with the mirror description', async () => {
       const response = await request(app).get('/client').set(bearer(await issuer.mintUserToken()));
-      expect(expectProblem(response, 403, 'invalid_token_type').detail).toBe(CLIENT_REQUIRED);
+      expectProblem(response, { status: 403, code: 'invalid_token_type', detail: CLIENT_REQUIRED });
     });
 
     it('accepts the right type', async () => {
@@ -172,7 +168,7 @@ describe.each(frameworks)('%s', (_name, createApp) => {
   describe('scope and claim guards', () => {
     it('refuses missing scopes with 403 insufficient_scope, the scope challenge and missing_scopes', async () => {
       const response = await request(app).get('/scoped').set(bearer(await issuer.mintUserToken({ scopes: ['read:font:data'] })));
-      const body = expectProblem(response, 403, 'insufficient_scope');
+      const body = expectProblem(response, { status: 403, code: 'insufficient_scope' });
       expect(body.missing_scopes).toEqual(['create:webfonts:kit']);
       expect(response.headers['www-authenticate']).toContain('scope="read:font:data create:webfonts:kit"');
       expect(response.headers['www-authenticate']).toContain('error="insufficient_scope"');
@@ -188,7 +184,7 @@ describe.each(frameworks)('%s', (_name, createApp) => {
     it('requireAnyScope passes with one of the scopes and refuses none of them', async () => {
       expect((await request(app).get('/any-scope').set(bearer(await issuer.mintUserToken({ scopes: ['admin'] })))).status).toBe(200);
       const response = await request(app).get('/any-scope').set(bearer(await issuer.mintUserToken({ scopes: ['other'] })));
-      expect(expectProblem(response, 403, 'insufficient_scope').missing_scopes).toEqual(['reports:read', 'admin']);
+      expect(expectProblem(response, { status: 403, code: 'insufficient_scope' }).missing_scopes).toEqual(['reports:read', 'admin']);
     });
 
     it('requireClaims passes when every predicate holds and answers 401 invalid_token otherwise', async () => {
@@ -196,13 +192,13 @@ describe.each(frameworks)('%s', (_name, createApp) => {
       expect((await request(app).get('/claims').set(bearer(good))).status).toBe(200);
       const bad = await issuer.mintUserToken({ claims: { org_id: 'org_123', roles: ['viewer'] } });
       const response = await request(app).get('/claims').set(bearer(bad));
-      expect(expectProblem(response, 401, 'invalid_token').detail).toBe('Unexpected "roles" value');
+      expectProblem(response, { status: 401, code: 'invalid_token', detail: 'Unexpected "roles" value' });
     });
 
     it('requireToken takes a whole requirement and its own source', async () => {
       expect((await request(app).get('/guard-options').set(bearer(await issuer.mintUserToken({ scopes: ['a'] })))).status).toBe(200);
       const response = await request(app).get('/guard-options').set(bearer(await issuer.mintUserToken({ scopes: ['b'] })));
-      expectProblem(response, 403, 'insufficient_scope');
+      expectProblem(response, { status: 403, code: 'insufficient_scope' });
     });
   });
 
@@ -226,7 +222,7 @@ describe.each(frameworks)('%s', (_name, createApp) => {
     it('and a failing guard does not verify again', async () => {
       const token = await issuer.mintUserToken({ sub: 'alice', scopes: ['b'] });
       const before = signatures.calls();
-      expectProblem(await request(app).get('/stacked').set(bearer(token)), 403, 'insufficient_scope');
+      expectProblem(await request(app).get('/stacked').set(bearer(token)), { status: 403, code: 'insufficient_scope' });
       expect(signatures.calls() - before).toBe(1);
     });
   });
@@ -253,16 +249,14 @@ describe.each(frameworks)('%s', (_name, createApp) => {
     it("lets Express's default handler answer 401 with the challenge", async () => {
       const response = await request(app).get('/delegate');
       expect(response.status).toBe(401);
-      expect(response.headers['www-authenticate']).toBe('Bearer realm="api"');
+      expect(response.headers['www-authenticate']).toBe(BARE_CHALLENGE);
       expect(response.headers['content-type']).toMatch(/^text\/html/);
     });
 
     it("lets Express's default handler answer 403 insufficient_scope with the scope challenge", async () => {
       const response = await request(app).get('/delegate').set(bearer(await issuer.mintUserToken({ scopes: ['read'] })));
       expect(response.status).toBe(403);
-      expect(response.headers['www-authenticate']).toBe(
-        'Bearer realm="api", error="insufficient_scope", error_description="The provided token does not have correct permissions to access this resource", scope="admin"',
-      );
+      expect(response.headers['www-authenticate']).toBe(bearerChallenge('insufficient_scope', INSUFFICIENT_SCOPE, { scope: 'admin' }));
     });
 
     it('passes a verified request on', async () => {
@@ -279,9 +273,7 @@ describe.each(frameworks)('%s', (_name, createApp) => {
       const token = await issuer.mintUserToken();
       issuer.faults.down = true;
       const response = await request(cold).get('/cold').set(bearer(token));
-      expectProblem(response, 503, 'temporarily_unavailable');
-      expect(response.headers['retry-after']).toBe('7');
-      expect(response.headers['www-authenticate']).toBeUndefined();
+      expectProblem(response, { status: 503, code: 'temporarily_unavailable', headers: { 'retry-after': '7', 'www-authenticate': undefined } });
     });
 
     it("in delegate mode Express's default handler sends 503 with Retry-After", async () => {

@@ -1,10 +1,9 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUCKET_ROUTE_RULES, createTestIssuer, type TestIssuer } from '@tokengate/testing';
+import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { auth, createVerifier, routePolicy, type RouteRule, type Verifier } from '@tokengate/express';
-import { bearer, countingSignatureVerifier, echo, expectProblem, frameworks, type AppLike } from './support.js';
-
-const USER_REQUIRED = 'This endpoint requires a user token obtained via authorization_code flow. You provided a client token from client_credentials flow.';
+import { BARE_CHALLENGE, bearer, bearerChallenge, BUCKET_ROUTE_RULES, countingSignatureVerifier, expectProblem, NO_ROUTE_RULE, USER_REQUIRED } from '@tokengate/test-support';
+import { echo, frameworks, type AppLike } from './support.js';
 
 /** The seed gateway table, plus a public, a client-only and a method-specific row. */
 const seed: RouteRule[] = [
@@ -48,7 +47,7 @@ describe.each(frameworks)('%s routePolicy()', (_name, createApp) => {
     expect(user.status).toBe(200);
     expect(user.body).toMatchObject({ sub: 'alice', type: 'user' });
     const client = await request(app).get(path).set(bearer(clientToken));
-    expect(expectProblem(client, 403, 'invalid_token_type').detail).toBe(USER_REQUIRED);
+    expectProblem(client, { status: 403, code: 'invalid_token_type', detail: USER_REQUIRED });
   });
 
   it.each(ANY_PATHS)('%s accepts either token type', async (path) => {
@@ -60,13 +59,12 @@ describe.each(frameworks)('%s routePolicy()', (_name, createApp) => {
   it('a client-only row refuses a user token', async () => {
     expect((await request(app).get('/internal/reindex').set(bearer(clientToken))).status).toBe(200);
     const response = await request(app).get('/internal/reindex').set(bearer(userToken));
-    expectProblem(response, 403, 'invalid_token_type');
+    expectProblem(response, { status: 403, code: 'invalid_token_type' });
   });
 
   it('a protected row without credentials answers 401 with the bare challenge', async () => {
     const response = await request(app).get('/v1/identity/me');
-    expectProblem(response, 401, undefined);
-    expect(response.headers['www-authenticate']).toBe('Bearer realm="api"');
+    expectProblem(response, { status: 401, code: 'missing_token', headers: { 'www-authenticate': BARE_CHALLENGE } });
   });
 
   it('a public row needs no token and verifies none', async () => {
@@ -80,30 +78,30 @@ describe.each(frameworks)('%s routePolicy()', (_name, createApp) => {
   it('an unmatched route is denied with 403 access_denied before any verification', async () => {
     const before = signatures.calls();
     const anonymous = await request(app).get('/v2/secret');
-    expectProblem(anonymous, 403, 'access_denied');
+    expectProblem(anonymous, { status: 403, code: 'access_denied' });
     expect(anonymous.headers['www-authenticate']).toContain('error="access_denied"');
-    expectProblem(await request(app).get('/v2/secret').set(bearer(userToken)), 403, 'access_denied');
+    expectProblem(await request(app).get('/v2/secret').set(bearer(userToken)), { status: 403, code: 'access_denied' });
     expect(signatures.calls()).toBe(before);
   });
 
   it('ignores the query string when matching', async () => {
     expect((await request(app).get('/v1/document/validate?strict=1').set(bearer(clientToken))).status).toBe(200);
-    expectProblem(await request(app).get('/v1/file/x?public=true').set(bearer(clientToken)), 403, 'invalid_token_type');
+    expectProblem(await request(app).get('/v1/file/x?public=true').set(bearer(clientToken)), { status: 403, code: 'invalid_token_type' });
   });
 
   it('refuses a dot segment with 400 instead of guessing what it routes to', async () => {
-    expectProblem(await request(app).get('/health/../v1/file?x=/health'), 400, 'invalid_request');
+    expectProblem(await request(app).get('/health/../v1/file?x=/health'), { status: 400, code: 'invalid_request' });
   });
 
   it('matches paths case-insensitively, like Express routing, so /V1/FILE still needs a user token', async () => {
-    expectProblem(await request(app).get('/V1/FILE/templates').set(bearer(clientToken)), 403, 'invalid_token_type');
+    expectProblem(await request(app).get('/V1/FILE/templates').set(bearer(clientToken)), { status: 403, code: 'invalid_token_type' });
   });
 
   it('applies method-specific rows and their scopes', async () => {
     const allowed = await request(app).get('/v1/fonts/1').set(bearer(await issuer.mintUserToken({ scopes: ['read:font:data'] })));
     expect(allowed.status).toBe(200);
-    expectProblem(await request(app).get('/v1/fonts/1').set(bearer(userToken)), 403, 'insufficient_scope');
-    expectProblem(await request(app).post('/v1/fonts/1').set(bearer(userToken)), 403, 'access_denied');
+    expectProblem(await request(app).get('/v1/fonts/1').set(bearer(userToken)), { status: 403, code: 'insufficient_scope' });
+    expectProblem(await request(app).post('/v1/fonts/1').set(bearer(userToken)), { status: 403, code: 'access_denied' });
   });
 
   it('verifies a request once with auth() before the policy', async () => {
@@ -123,8 +121,8 @@ describe.each(frameworks)('%s routePolicy()', (_name, createApp) => {
     const outer = createApp();
     outer.use('/api', inner);
     expect((await request(outer).get('/api/v1/file/x').set(bearer(userToken))).status).toBe(200);
-    expectProblem(await request(outer).get('/api/v1/file/x').set(bearer(clientToken)), 403, 'invalid_token_type');
-    expectProblem(await request(outer).get('/api/v1/other').set(bearer(userToken)), 403, 'access_denied');
+    expectProblem(await request(outer).get('/api/v1/file/x').set(bearer(clientToken)), { status: 403, code: 'invalid_token_type' });
+    expectProblem(await request(outer).get('/api/v1/other').set(bearer(userToken)), { status: 403, code: 'access_denied' });
   });
 
   it("unmatched: 'authenticate' asks any valid token of unlisted routes", async () => {
@@ -132,7 +130,7 @@ describe.each(frameworks)('%s routePolicy()', (_name, createApp) => {
     lenient.use(routePolicy(seed, { source: verifier, unmatched: 'authenticate' }));
     lenient.use(echo);
     expect((await request(lenient).get('/v2/anything').set(bearer(clientToken))).status).toBe(200);
-    expectProblem(await request(lenient).get('/v2/anything'), 401, undefined);
+    expectProblem(await request(lenient).get('/v2/anything'), { status: 401, code: 'missing_token' });
   });
 
   it("errors: 'delegate' hands a denial to Express's default handler", async () => {
@@ -141,7 +139,7 @@ describe.each(frameworks)('%s routePolicy()', (_name, createApp) => {
     delegating.use(echo);
     const response = await request(delegating).get('/v2/secret');
     expect(response.status).toBe(403);
-    expect(response.headers['www-authenticate']).toBe('Bearer realm="api", error="access_denied", error_description="No route policy rule allows this request"');
+    expect(response.headers['www-authenticate']).toBe(bearerChallenge('access_denied', NO_ROUTE_RULE));
     expect(response.headers['content-type']).toMatch(/^text\/html/);
   });
 
@@ -160,7 +158,7 @@ describe.each(frameworks)("%s routePolicy() follows the app's case sensitivity",
     const app = createApp();
     app.use(routePolicy(rules, { source: createVerifier({ issuer: issuer.issuer, audience: issuer.audience }), caseSensitive: true }));
     app.get('/v1/admin/users', echo);
-    expectProblem(await request(app).get('/V1/ADMIN/users'), 401, undefined);
+    expectProblem(await request(app).get('/V1/ADMIN/users'), { status: 401, code: 'missing_token' });
   });
 
   it('with case sensitive routing on, the policy is case-sensitive too', async () => {

@@ -1,6 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { nodeSignatureVerifier, type SignatureVerifier } from '@tokengate/core';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import tokengate, {
   auth,
@@ -16,15 +15,12 @@ import tokengate, {
   requireUserToken,
   type AccessToken,
 } from '@tokengate/fastify';
-import { CLIENT_REQUIRED, USER_REQUIRED, bearer, challenge, expectProblem, optionsFor, setEnvironment } from './support.js';
+import { BARE_CHALLENGE, bearer, CLIENT_REQUIRED, countingSignatureVerifier, USER_REQUIRED, withEnvironment } from '@tokengate/test-support';
+import { challenge, expectProblem, optionsFor } from './support.js';
 
 let issuer: TestIssuer;
 const apps: FastifyInstance[] = [];
-let signatureChecks = 0;
-const countingVerifier: SignatureVerifier = (key, input, signature) => {
-  signatureChecks += 1;
-  return nodeSignatureVerifier(key, input, signature);
-};
+const signatures = countingSignatureVerifier();
 
 function newApp(): FastifyInstance {
   const instance = Fastify();
@@ -41,7 +37,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  signatureChecks = 0;
+  signatures.reset();
   vi.restoreAllMocks();
 });
 
@@ -55,7 +51,7 @@ describe('guards after the plugin', () => {
 
   beforeAll(async () => {
     app = newApp();
-    await app.register(tokengate, { ...optionsFor(issuer), signatureVerifier: countingVerifier, cache: false });
+    await app.register(tokengate, { ...optionsFor(issuer), signatureVerifier: signatures.verify, cache: false });
     await subjectRoute(app, '/user', { onRequest: requireUserToken() });
     await subjectRoute(app, '/client', { preHandler: [requireClientToken()] });
     await subjectRoute(app, '/all', { preHandler: [requireScopes('files:read', 'files:write')] });
@@ -69,35 +65,35 @@ describe('guards after the plugin', () => {
 
   it('requireUserToken refuses a client token with the exact description', async () => {
     const response = await app.inject({ url: '/user', headers: bearer(await issuer.mintClientToken()) });
-    expect(expectProblem(response, 403, 'invalid_token_type').detail).toBe(USER_REQUIRED);
+    expectProblem(response, { status: 403, code: 'invalid_token_type', detail: USER_REQUIRED });
     expect((await app.inject({ url: '/user', headers: bearer(await issuer.mintUserToken({ sub: 'eve' })) })).json()).toEqual({ subject: 'eve', type: 'user' });
   });
 
   it('requireClientToken refuses a user token with the mirror description', async () => {
     const response = await app.inject({ url: '/client', headers: bearer(await issuer.mintUserToken()) });
-    expect(expectProblem(response, 403, 'invalid_token_type').detail).toBe(CLIENT_REQUIRED);
+    expectProblem(response, { status: 403, code: 'invalid_token_type', detail: CLIENT_REQUIRED });
     expect((await app.inject({ url: '/client', headers: bearer(await issuer.mintClientToken()) })).statusCode).toBe(200);
   });
 
   it('requireScopes needs every scope and names the missing ones', async () => {
     const response = await app.inject({ url: '/all', headers: bearer(await issuer.mintUserToken({ scopes: ['files:write'] })) });
-    expect(expectProblem(response, 403, 'insufficient_scope').missing_scopes).toEqual(['files:read']);
+    expect(expectProblem(response, { status: 403, code: 'insufficient_scope' }).missing_scopes).toEqual(['files:read']);
     expect(challenge(response)).toContain('scope="files:read files:write"');
     const ok = await app.inject({ url: '/all', headers: bearer(await issuer.mintUserToken({ scopes: ['files:read', 'files:write'], scopeClaim: 'scp' })) });
     expect(ok.statusCode).toBe(200);
   });
 
   it('requireAnyScope needs one of the scopes', async () => {
-    expectProblem(await app.inject({ url: '/one', headers: bearer(await issuer.mintUserToken({ scopes: ['c'] })) }), 403, 'insufficient_scope');
+    expectProblem(await app.inject({ url: '/one', headers: bearer(await issuer.mintUserToken({ scopes: ['c'] })) }), { status: 403, code: 'insufficient_scope' });
     const ok = await app.inject({ url: '/one', headers: bearer(await issuer.mintClientToken({ scopes: ['b'] })) });
     expect(ok.statusCode).toBe(200);
   });
 
   it('requireClaims checks every predicate', async () => {
     const wrongOrg = await issuer.mintUserToken({ claims: { org_id: 'org_2', roles: ['editor'] } });
-    expect(expectProblem(await app.inject({ url: '/org', headers: bearer(wrongOrg) }), 401, 'invalid_token').detail).toBe('Unexpected "org_id" value');
+    expectProblem(await app.inject({ url: '/org', headers: bearer(wrongOrg) }), { status: 401, code: 'invalid_token', detail: 'Unexpected "org_id" value' });
     const noRole = await issuer.mintUserToken({ claims: { org_id: 'org_1', roles: 'viewer' } });
-    expect(expectProblem(await app.inject({ url: '/org', headers: bearer(noRole) }), 401, 'invalid_token').detail).toBe('Unexpected "roles" value');
+    expectProblem(await app.inject({ url: '/org', headers: bearer(noRole) }), { status: 401, code: 'invalid_token', detail: 'Unexpected "roles" value' });
     const ok = await issuer.mintUserToken({ claims: { org_id: 'org_1', roles: 'viewer editor' } });
     expect((await app.inject({ url: '/org', headers: bearer(ok) })).statusCode).toBe(200);
   });
@@ -106,21 +102,21 @@ describe('guards after the plugin', () => {
     const token = await issuer.mintUserToken({ sub: 'dave', scopes: ['a'] });
     const response = await app.inject({ url: '/many', headers: bearer(token) });
     expect(response.json()).toEqual({ subject: 'dave', type: 'user' });
-    expect(signatureChecks).toBe(1);
+    expect(signatures.calls()).toBe(1);
     await app.inject({ url: '/many', headers: bearer(token) });
-    expect(signatureChecks).toBe(2);
+    expect(signatures.calls()).toBe(2);
   });
 });
 
 describe('guards on their own', () => {
   it('authenticate from their own source, once across guards', async () => {
-    const verifier = createVerifier({ ...optionsFor(issuer), signatureVerifier: countingVerifier, cache: false });
+    const verifier = createVerifier({ ...optionsFor(issuer), signatureVerifier: signatures.verify, cache: false });
     const app = newApp();
     await subjectRoute(app, '/files', { onRequest: [requireUserToken({ source: verifier }), requireToken({ scopes: ['f'] }, { source: verifier })] });
     const response = await app.inject({ url: '/files', headers: bearer(await issuer.mintUserToken({ sub: 'fay', scopes: ['f'] })) });
     expect(response.json()).toEqual({ subject: 'fay', type: 'user' });
-    expect(signatureChecks).toBe(1);
-    expectProblem(await app.inject({ url: '/files' }), 401, 'missing_token');
+    expect(signatures.calls()).toBe(1);
+    expectProblem(await app.inject({ url: '/files' }), { status: 401, code: 'missing_token' });
   });
 
   it('without a source reuse what adoptForeignAuth maps from request.auth; with one, verify for themselves', async () => {
@@ -136,19 +132,19 @@ describe('guards on their own', () => {
     await subjectRoute(app, '/not-adopted', { onRequest: requireClientToken() });
     await subjectRoute(app, '/own-source', { onRequest: requireClientToken({ source: optionsFor(issuer) }) });
     expect((await app.inject({ url: '/client' })).json()).toEqual({ subject: null, type: 'client' });
-    expectProblem(await app.inject({ url: '/user' }), 403, 'invalid_token_type');
+    expectProblem(await app.inject({ url: '/user' }), { status: 403, code: 'invalid_token_type' });
     // Without adoptForeignAuth an object tokengate did not verify is ignored: the request goes to
     // verification, which this app never configured (500 server_error, not a 200).
-    expectProblem(await app.inject({ url: '/not-adopted' }), 500, 'server_error');
+    expectProblem(await app.inject({ url: '/not-adopted' }), { status: 500, code: 'server_error' });
     // A guard with a source of its own verifies the request itself (here: no credentials).
-    expectProblem(await app.inject({ url: '/own-source' }), 401, 'missing_token');
+    expectProblem(await app.inject({ url: '/own-source' }), { status: 401, code: 'missing_token' });
   });
 
   it('with optional: true let anonymous requests through but still check tokens', async () => {
     const app = newApp();
     await subjectRoute(app, '/maybe', { onRequest: requireToken({ token: 'user' }, { source: optionsFor(issuer), optional: true }) });
     expect((await app.inject({ url: '/maybe' })).json()).toEqual({ subject: null, type: null });
-    expectProblem(await app.inject({ url: '/maybe', headers: bearer(await issuer.mintClientToken()) }), 403, 'invalid_token_type');
+    expectProblem(await app.inject({ url: '/maybe', headers: bearer(await issuer.mintClientToken()) }), { status: 403, code: 'invalid_token_type' });
   });
 
   it("with errors: 'delegate' throw to Fastify's default error handler", async () => {
@@ -188,21 +184,17 @@ describe('guards on their own', () => {
 
 describe('configuration from the environment', () => {
   it('lets a drop-in guard read TOKENGATE_* variables', async () => {
-    const restore = setEnvironment({ TOKENGATE_ISSUER: issuer.issuer, TOKENGATE_AUDIENCE: issuer.audience, TOKENGATE_JWKS_URI: issuer.jwksUri });
-    try {
+    await withEnvironment({ TOKENGATE_ISSUER: issuer.issuer, TOKENGATE_AUDIENCE: issuer.audience, TOKENGATE_JWKS_URI: issuer.jwksUri }, async () => {
       const app = newApp();
       app.addHook('onRequest', requireUserToken());
       await subjectRoute(app, '/me', {});
       expect((await app.inject({ url: '/me', headers: bearer(await issuer.mintUserToken({ sub: 'gil' })) })).json()).toEqual({ subject: 'gil', type: 'user' });
-      expectProblem(await app.inject({ url: '/me', headers: bearer(await issuer.mintClientToken()) }), 403, 'invalid_token_type');
-    } finally {
-      restore();
-    }
+      expectProblem(await app.inject({ url: '/me', headers: bearer(await issuer.mintClientToken()) }), { status: 403, code: 'invalid_token_type' });
+    });
   });
 
   it('lets the plugin and auth() read them too', async () => {
-    const restore = setEnvironment({ TOKENGATE_ISSUER: issuer.issuer, TOKENGATE_AUDIENCE: issuer.audience });
-    try {
+    await withEnvironment({ TOKENGATE_ISSUER: issuer.issuer, TOKENGATE_AUDIENCE: issuer.audience }, async () => {
       const plugged = newApp();
       await plugged.register(tokengate);
       await subjectRoute(plugged, '/me', {});
@@ -211,29 +203,24 @@ describe('configuration from the environment', () => {
       const token = await issuer.mintUserToken({ sub: 'hal' });
       for (const app of [plugged, hooked]) {
         expect((await app.inject({ url: '/me', headers: bearer(token) })).json()).toEqual({ subject: 'hal', type: 'user' });
-        expectProblem(await app.inject({ url: '/me' }), 401, 'missing_token');
+        expectProblem(await app.inject({ url: '/me' }), { status: 401, code: 'missing_token' });
       }
-    } finally {
-      restore();
-    }
+    });
   });
 
   it('answers 500 server_error when unconfigured and logs it once', async () => {
-    const restore = setEnvironment({});
     const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    try {
+    await withEnvironment({}, async () => {
       const app = newApp();
       app.addHook('onRequest', requireUserToken());
       await subjectRoute(app, '/me', {});
       for (let i = 0; i < 3; i += 1) {
-        const body = expectProblem(await app.inject({ url: '/me', headers: bearer('a.b.c') }), 500, 'server_error');
+        const body = expectProblem(await app.inject({ url: '/me', headers: bearer('a.b.c') }), { status: 500, code: 'server_error' });
         expect(body.detail).toMatch(/TOKENGATE_ISSUER and TOKENGATE_AUDIENCE/);
       }
       expect(log).toHaveBeenCalledTimes(1);
       expect(String(log.mock.calls[0]?.[0])).toMatch(/^\[tokengate\] tokengate is not configured/);
-    } finally {
-      restore();
-    }
+    });
   });
 });
 
@@ -251,21 +238,20 @@ describe('auth() without the plugin', () => {
   it('authenticates and sets request.auth', async () => {
     expect((await app.inject({ url: '/required', headers: bearer(await issuer.mintClientToken({ clientId: 'svc' })) })).json()).toEqual({ subject: 'svc', type: 'client' });
     const response = await app.inject({ url: '/required' });
-    expectProblem(response, 401, 'missing_token');
-    expect(challenge(response)).toBe('Bearer realm="api"');
+    expectProblem(response, { status: 401, code: 'missing_token', headers: { 'www-authenticate': BARE_CHALLENGE } });
   });
 
   it('is optional only for requests without credentials', async () => {
     expect((await app.inject({ url: '/optional' })).json()).toEqual({ subject: null, type: null });
-    expectProblem(await app.inject({ url: '/optional', headers: { authorization: 'Bearer ' } }), 400, 'invalid_request');
-    expectProblem(await app.inject({ url: '/optional', headers: bearer(await issuer.mintUserToken({ audience: 'https://other.test' })) }), 401, 'invalid_token');
+    expectProblem(await app.inject({ url: '/optional', headers: { authorization: 'Bearer ' } }), { status: 400, code: 'invalid_request' });
+    expectProblem(await app.inject({ url: '/optional', headers: bearer(await issuer.mintUserToken({ audience: 'https://other.test' })) }), { status: 401, code: 'invalid_token' });
   });
 
   it('uses formatProblem and delegate mode', async () => {
     const formatted = await app.inject({ url: '/formatted' });
     expect(formatted.statusCode).toBe(401);
     expect(formatted.json()).toEqual({ oops: 401 });
-    expect(challenge(formatted)).toBe('Bearer realm="api"');
+    expect(challenge(formatted)).toBe(BARE_CHALLENGE);
     const delegated = await app.inject({ url: '/delegated', headers: bearer(await issuer.mintUserToken({ expiresIn: -60 })) });
     expect(delegated.statusCode).toBe(401);
     expect(challenge(delegated)).toMatch(/^Bearer realm="api", error="invalid_token", error_description="/);

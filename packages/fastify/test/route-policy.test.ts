@@ -1,9 +1,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { nodeSignatureVerifier, type SignatureVerifier } from '@tokengate/core';
-import { BUCKET_ROUTE_RULES, createTestIssuer, type TestIssuer } from '@tokengate/testing';
+import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import tokengate, { routePolicy, type RouteRule } from '@tokengate/fastify';
-import { CLIENT_REQUIRED, USER_REQUIRED, bearer, challenge, expectProblem, optionsFor } from './support.js';
+import { BARE_CHALLENGE, bearer, BUCKET_ROUTE_RULES, CLIENT_REQUIRED, countingSignatureVerifier, NO_ROUTE_RULE, USER_REQUIRED } from '@tokengate/test-support';
+import { challenge, expectProblem, optionsFor } from './support.js';
 
 const SEED: readonly RouteRule[] = [
   { path: '/health', public: true },
@@ -16,11 +16,7 @@ let app: FastifyInstance;
 const apps: FastifyInstance[] = [];
 let userToken: string;
 let clientToken: string;
-let signatureChecks = 0;
-const countingVerifier: SignatureVerifier = (key, input, signature) => {
-  signatureChecks += 1;
-  return nodeSignatureVerifier(key, input, signature);
-};
+const signatures = countingSignatureVerifier();
 
 function echo(instance: FastifyInstance): void {
   instance.all('/*', async (request) => ({ url: request.url, type: request.auth?.type ?? null }));
@@ -32,13 +28,13 @@ beforeAll(async () => {
   clientToken = await issuer.mintClientToken({ scopes: ['billing:write'] });
   app = Fastify();
   apps.push(app);
-  app.addHook('onRequest', routePolicy(SEED, { source: { ...optionsFor(issuer), signatureVerifier: countingVerifier, cache: false } }));
+  app.addHook('onRequest', routePolicy(SEED, { source: { ...optionsFor(issuer), signatureVerifier: signatures.verify, cache: false } }));
   echo(app);
   await app.ready();
 });
 
 afterEach(() => {
-  signatureChecks = 0;
+  signatures.reset();
 });
 
 afterAll(async () => {
@@ -55,7 +51,7 @@ describe('routePolicy with the seed table', () => {
 
   it.each(['/v1/file/templates', '/v1/webhook/42', '/v1/subscription', '/v1/identity/me'])('user route %s refuses a client token', async (url) => {
     const response = await app.inject({ url, headers: bearer(clientToken) });
-    expect(expectProblem(response, 403, 'invalid_token_type').detail).toBe(USER_REQUIRED);
+    expectProblem(response, { status: 403, code: 'invalid_token_type', detail: USER_REQUIRED });
   });
 
   it.each([
@@ -78,26 +74,24 @@ describe('routePolicy with the seed table', () => {
 
   it('still needs a valid token on protected routes', async () => {
     const response = await app.inject({ url: '/oauth/userinfo' });
-    expectProblem(response, 401, 'missing_token');
-    expect(challenge(response)).toBe('Bearer realm="api"');
-    expectProblem(await app.inject({ url: '/v1/file/x', headers: bearer(await issuer.mintUserToken({ expiresIn: -60 })) }), 401, 'invalid_token');
+    expectProblem(response, { status: 401, code: 'missing_token', headers: { 'www-authenticate': BARE_CHALLENGE } });
+    expectProblem(await app.inject({ url: '/v1/file/x', headers: bearer(await issuer.mintUserToken({ expiresIn: -60 })) }), { status: 401, code: 'invalid_token' });
   });
 
   it('applies method-specific rows with their scopes', async () => {
     expect((await app.inject({ method: 'POST', url: '/v1/billing/invoices', headers: bearer(clientToken) })).statusCode).toBe(200);
-    expect(expectProblem(await app.inject({ method: 'POST', url: '/v1/billing/invoices', headers: bearer(userToken) }), 403, 'invalid_token_type').detail).toBe(CLIENT_REQUIRED);
+    expectProblem(await app.inject({ method: 'POST', url: '/v1/billing/invoices', headers: bearer(userToken) }), { status: 403, code: 'invalid_token_type', detail: CLIENT_REQUIRED });
     const unscoped = await issuer.mintClientToken();
-    expectProblem(await app.inject({ method: 'POST', url: '/v1/billing/invoices', headers: bearer(unscoped) }), 403, 'insufficient_scope');
-    expectProblem(await app.inject({ method: 'GET', url: '/v1/billing/invoices', headers: bearer(clientToken) }), 403, 'access_denied');
+    expectProblem(await app.inject({ method: 'POST', url: '/v1/billing/invoices', headers: bearer(unscoped) }), { status: 403, code: 'insufficient_scope' });
+    expectProblem(await app.inject({ method: 'GET', url: '/v1/billing/invoices', headers: bearer(clientToken) }), { status: 403, code: 'access_denied' });
   });
 
   it('denies unmatched routes with 403 access_denied without verifying anything', async () => {
     for (const url of ['/v1/unknown', '/v1/document/validate/extra', '/v1/files']) {
       const response = await app.inject({ url, headers: bearer('not.a.token') });
-      const body = expectProblem(response, 403, 'access_denied');
-      expect(body.detail).toBe('No route policy rule allows this request');
+      expectProblem(response, { status: 403, code: 'access_denied', detail: NO_ROUTE_RULE });
     }
-    expect(signatureChecks).toBe(0);
+    expect(signatures.calls()).toBe(0);
   });
 
   it('lets public routes through without a token', async () => {
@@ -108,7 +102,7 @@ describe('routePolicy with the seed table', () => {
 
   it('verifies each request once', async () => {
     await app.inject({ url: '/v1/file/x', headers: bearer(userToken) });
-    expect(signatureChecks).toBe(1);
+    expect(signatures.calls()).toBe(1);
   });
 });
 
@@ -119,7 +113,7 @@ describe('routePolicy with other options', () => {
     instance.addHook('onRequest', routePolicy(SEED, { source: optionsFor(issuer), unmatched: 'authenticate' }));
     echo(instance);
     expect((await instance.inject({ url: '/v1/other', headers: bearer(clientToken) })).json()).toEqual({ url: '/v1/other', type: 'client' });
-    expectProblem(await instance.inject({ url: '/v1/other' }), 401, 'missing_token');
+    expectProblem(await instance.inject({ url: '/v1/other' }), { status: 401, code: 'missing_token' });
   });
 
   it("delegates denials to Fastify with errors: 'delegate'", async () => {
@@ -136,7 +130,7 @@ describe('routePolicy with other options', () => {
   it('reuses the token the plugin verified, matching on the full prefixed path', async () => {
     const instance = Fastify();
     apps.push(instance);
-    await instance.register(tokengate, { ...optionsFor(issuer), signatureVerifier: countingVerifier, cache: false });
+    await instance.register(tokengate, { ...optionsFor(issuer), signatureVerifier: signatures.verify, cache: false });
     await instance.register(
       async (v1) => {
         v1.addHook('preHandler', routePolicy(SEED));
@@ -146,8 +140,8 @@ describe('routePolicy with other options', () => {
     );
     const ok = await instance.inject({ url: '/v1/file/a', headers: bearer(userToken) });
     expect(ok.json()).toEqual({ url: '/v1/file/a', type: 'user' });
-    expect(signatureChecks).toBe(1);
-    expect(expectProblem(await instance.inject({ url: '/v1/file/a', headers: bearer(clientToken) }), 403, 'invalid_token_type').detail).toBe(USER_REQUIRED);
+    expect(signatures.calls()).toBe(1);
+    expectProblem(await instance.inject({ url: '/v1/file/a', headers: bearer(clientToken) }), { status: 403, code: 'invalid_token_type', detail: USER_REQUIRED });
   });
 
   it('rejects a bad rule at start-up', () => {

@@ -2,6 +2,7 @@ import Koa from 'koa';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { auth, requireScopes, routePolicy, TokenGateError } from '@tokengate/koa';
+import { BARE_CHALLENGE, NO_TOKEN } from '@tokengate/test-support';
 import { echo, get, routes, serve, type Served } from './support.js';
 
 let issuer: TestIssuer;
@@ -62,9 +63,9 @@ describe("errors: 'delegate' through Koa's default error handling", () => {
     const logged = vi.spyOn(console, 'error');
     const response = await get(`${api.url}/read`);
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="api"');
+    expect(response.headers.get('www-authenticate')).toBe(BARE_CHALLENGE);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
-    expect(await response.text()).toBe('No access token was provided');
+    expect(await response.text()).toBe(NO_TOKEN);
     expect(logged).not.toHaveBeenCalled();
   });
 

@@ -2,10 +2,11 @@ import Koa from 'koa';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { auth, requireUserToken, routePolicy } from '@tokengate/koa';
-import { echo, expectProblem, get, serve, type Served } from './support.js';
+import { expectProblem, setEnvironment } from '@tokengate/test-support';
+import { echo, get, serve, type Served } from './support.js';
 
-const NAMES = ['TOKENGATE_ISSUER', 'TOKENGATE_AUDIENCE', 'TOKENGATE_JWKS_URI'] as const;
-let saved: Record<string, string | undefined> = {};
+/** Puts back the TOKENGATE_* variables each test starts without. */
+let restoreEnvironment: () => void = () => undefined;
 let issuer: TestIssuer;
 const running: Served[] = [];
 
@@ -24,16 +25,12 @@ beforeAll(async () => {
 });
 
 beforeEach(() => {
-  saved = Object.fromEntries(NAMES.map((name) => [name, process.env[name]]));
-  for (const name of NAMES) delete process.env[name];
+  restoreEnvironment = setEnvironment({});
   issuer.resetCounts();
 });
 
 afterEach(async () => {
-  for (const name of NAMES) {
-    if (saved[name] === undefined) delete process.env[name];
-    else process.env[name] = saved[name];
-  }
+  restoreEnvironment();
   vi.restoreAllMocks();
   await Promise.all(running.splice(0).map((served) => served.close()));
 });
@@ -50,8 +47,8 @@ describe('configuration from the environment', () => {
     const response = await get(api.url, await issuer.mintUserToken({ sub: 'dana' }));
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ subject: 'dana', type: 'user' });
-    await expectProblem(await get(api.url, await issuer.mintClientToken()), 403, 'invalid_token_type');
-    await expectProblem(await get(api.url), 401, undefined);
+    await expectProblem(await get(api.url, await issuer.mintClientToken()), { status: 403, code: 'invalid_token_type' });
+    await expectProblem(await get(api.url), { status: 401, code: 'missing_token' });
     expect(issuer.fetchCounts.discovery).toBeGreaterThan(0);
   });
 
@@ -76,10 +73,10 @@ describe('without any configuration', () => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const api = await start(factory());
     const token = await issuer.mintUserToken();
-    const first = await expectProblem(await get(api.url, token), 500, 'server_error');
+    const first = await expectProblem(await get(api.url, token), { status: 500, code: 'server_error' });
     expect(first.detail).toMatch(/TOKENGATE_ISSUER/);
     expect(first.detail).toMatch(/TOKENGATE_AUDIENCE/);
-    const second = await expectProblem(await get(api.url), 500, 'server_error');
+    const second = await expectProblem(await get(api.url), { status: 500, code: 'server_error' });
     expect(second.instance).not.toBe(first.instance);
     expect(logged).toHaveBeenCalledTimes(1);
     expect(String(logged.mock.calls[0]?.[0])).toMatch(/tokengate is not configured.*TOKENGATE_ISSUER/);

@@ -1,6 +1,5 @@
 import Koa from 'koa';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { nodeSignatureVerifier, type SignatureVerifier } from '@tokengate/core';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import {
   auth,
@@ -17,17 +16,13 @@ import {
   type AccessToken,
   type VerifierOptions,
 } from '@tokengate/koa';
-import { CLIENT_REQUIRED, echo, expectProblem, get, routes, serve, USER_REQUIRED, type Served } from './support.js';
+import { BARE_CHALLENGE, bearerChallenge, CLIENT_REQUIRED, countingSignatureVerifier, expectProblem, USER_REQUIRED } from '@tokengate/test-support';
+import { echo, get, routes, serve, type Served } from './support.js';
 
 let issuer: TestIssuer;
 let api: Served;
 let dropIn: Served;
-let signatureChecks = 0;
-
-const countingVerifier: SignatureVerifier = (key, signingInput, signature) => {
-  signatureChecks += 1;
-  return nodeSignatureVerifier(key, signingInput, signature);
-};
+const signatures = countingSignatureVerifier();
 
 /** A token some other middleware verified; the guards must reuse it, not verify again. */
 const upstreamToken: AccessToken = Object.freeze({
@@ -91,13 +86,13 @@ function dropInApp(options: VerifierOptions): Koa {
 
 beforeAll(async () => {
   issuer = await createTestIssuer();
-  const options: VerifierOptions = { issuer: issuer.issuer, audience: issuer.audience, signatureVerifier: countingVerifier, cache: false };
+  const options: VerifierOptions = { issuer: issuer.issuer, audience: issuer.audience, signatureVerifier: signatures.verify, cache: false };
   api = await serve(guardedApp(options));
   dropIn = await serve(dropInApp(options));
 });
 
 beforeEach(() => {
-  signatureChecks = 0;
+  signatures.reset();
 });
 
 afterAll(async () => {
@@ -108,15 +103,17 @@ afterAll(async () => {
 describe('token type guards', () => {
   it('refuses a client token on a user route with the exact description', async () => {
     const response = await get(`${api.url}/user`, await issuer.mintClientToken());
-    expect(response.headers.get('www-authenticate')).toBe(`Bearer realm="api", error="invalid_token_type", error_description="${USER_REQUIRED}"`);
-    const body = await expectProblem(response, 403, 'invalid_token_type');
-    expect(body.detail).toBe(USER_REQUIRED);
-    expect(body).toMatchObject({ required_token_type: 'user', token_type: 'client' });
+    await expectProblem(response, {
+      status: 403,
+      code: 'invalid_token_type',
+      detail: USER_REQUIRED,
+      body: { required_token_type: 'user', token_type: 'client' },
+      headers: { 'www-authenticate': bearerChallenge('invalid_token_type', USER_REQUIRED) },
+    });
   });
 
   it('refuses a user token on a client route with the mirror description', async () => {
-    const body = await expectProblem(await get(`${api.url}/client`, await issuer.mintUserToken()), 403, 'invalid_token_type');
-    expect(body.detail).toBe(CLIENT_REQUIRED);
+    await expectProblem(await get(`${api.url}/client`, await issuer.mintUserToken()), { status: 403, code: 'invalid_token_type', detail: CLIENT_REQUIRED });
   });
 
   it('accepts the right type', async () => {
@@ -131,16 +128,18 @@ describe('token type guards', () => {
 
   it('answers 401 without a token', async () => {
     const response = await get(`${api.url}/user`);
-    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="api"');
-    await expectProblem(response, 401, undefined);
+    await expectProblem(response, { status: 401, code: 'missing_token', headers: { 'www-authenticate': BARE_CHALLENGE } });
   });
 });
 
 describe('scope guards', () => {
   it('refuses a token missing a scope with 403 insufficient_scope', async () => {
     const response = await get(`${api.url}/scopes`, await issuer.mintUserToken({ scopes: ['read:font:data'] }));
-    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="api", error="insufficient_scope", error_description="[^"]+", scope="read:font:data create:webfonts:kit"$/);
-    const body = await expectProblem(response, 403, 'insufficient_scope');
+    const body = await expectProblem(response, {
+      status: 403,
+      code: 'insufficient_scope',
+      headers: { 'www-authenticate': /^Bearer realm="api", error="insufficient_scope", error_description="[^"]+", scope="read:font:data create:webfonts:kit"$/ },
+    });
     expect(body.missing_scopes).toEqual(['create:webfonts:kit']);
   });
 
@@ -158,8 +157,7 @@ describe('scope guards', () => {
   it('accepts any one of the scopes for requireAnyScope', async () => {
     expect((await get(`${api.url}/any-scope`, await issuer.mintClientToken({ scopes: ['admin'] }))).status).toBe(200);
     const response = await get(`${api.url}/any-scope`, await issuer.mintClientToken({ scopes: ['other'] }));
-    expect(response.headers.get('www-authenticate')).toMatch(/, scope="reports:read admin"$/);
-    await expectProblem(response, 403, 'insufficient_scope');
+    await expectProblem(response, { status: 403, code: 'insufficient_scope', headers: { 'www-authenticate': /, scope="reports:read admin"$/ } });
   });
 });
 
@@ -172,8 +170,7 @@ describe('claim guards', () => {
   it('refuses a token whose claim differs with 401 invalid_token', async () => {
     const token = await issuer.mintUserToken({ claims: { tenant: 'other', groups: ['editors'] } });
     const response = await get(`${api.url}/claims`, token);
-    expect(response.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
-    await expectProblem(response, 401, 'invalid_token');
+    await expectProblem(response, { status: 401, code: 'invalid_token', headers: { 'www-authenticate': /error="invalid_token"/ } });
   });
 });
 
@@ -181,7 +178,7 @@ describe('verification happens once per request', () => {
   it('after auth(), however many guards follow', async () => {
     const token = await issuer.mintUserToken({ scopes: ['read'], claims: { tenant: 'acme' } });
     expect((await get(`${api.url}/stacked`, token)).status).toBe(200);
-    expect(signatureChecks).toBe(1);
+    expect(signatures.calls()).toBe(1);
   });
 
   it('with drop-in guards that share one verifier', async () => {
@@ -189,25 +186,25 @@ describe('verification happens once per request', () => {
     const response = await get(`${dropIn.url}/stacked`, token);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ subject: 'user-123' });
-    expect(signatureChecks).toBe(1);
+    expect(signatures.calls()).toBe(1);
   });
 
   it('with a drop-in guard followed by guards without a source', async () => {
     const token = await issuer.mintUserToken({ scopes: ['read'], claims: { tenant: 'acme' } });
     expect((await get(`${dropIn.url}/mixed`, token)).status).toBe(200);
-    expect(signatureChecks).toBe(1);
+    expect(signatures.calls()).toBe(1);
   });
 
   it('but a guard with a verifier of its own checks the token with it again', async () => {
     const token = await issuer.mintUserToken({ scopes: ['read'] });
     expect((await get(`${dropIn.url}/separate`, token)).status).toBe(200);
-    expect(signatureChecks).toBe(2);
+    expect(signatures.calls()).toBe(2);
   });
 
   it('reports the failing guard after one verification', async () => {
     const token = await issuer.mintUserToken({ scopes: ['read'], claims: { tenant: 'other' } });
-    await expectProblem(await get(`${dropIn.url}/stacked`, token), 401, 'invalid_token');
-    expect(signatureChecks).toBe(1);
+    await expectProblem(await get(`${dropIn.url}/stacked`, token), { status: 401, code: 'invalid_token' });
+    expect(signatures.calls()).toBe(1);
   });
 });
 
@@ -218,30 +215,29 @@ describe('drop-in guards', () => {
   });
 
   it('reject by themselves', async () => {
-    await expectProblem(await get(`${dropIn.url}/user`), 401, undefined);
-    await expectProblem(await get(`${dropIn.url}/user`, await issuer.mintClientToken()), 403, 'invalid_token_type');
+    await expectProblem(await get(`${dropIn.url}/user`), { status: 401, code: 'missing_token' });
+    await expectProblem(await get(`${dropIn.url}/user`, await issuer.mintClientToken()), { status: 403, code: 'invalid_token_type' });
   });
 
   it('with a source of their own do not reuse a token another middleware put on ctx.state.auth: they verify the request', async () => {
-    await expectProblem(await get(`${dropIn.url}/adopted-own-source`), 401, undefined);
-    expect(signatureChecks).toBe(0);
+    await expectProblem(await get(`${dropIn.url}/adopted-own-source`), { status: 401, code: 'missing_token' });
+    expect(signatures.calls()).toBe(0);
   });
 
   it('ignore an object another middleware put on ctx.state.auth that tokengate did not verify (no adoptForeignAuth)', async () => {
     // The request goes to verification, which this guard has no configuration for: 500, not 200.
-    await expectProblem(await get(`${dropIn.url}/not-adopted`), 500, 'server_error');
+    await expectProblem(await get(`${dropIn.url}/not-adopted`), { status: 500, code: 'server_error' });
   });
 
   it('without a source reuse what adoptForeignAuth maps from ctx.state.auth', async () => {
     const response = await get(`${dropIn.url}/adopted-client`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ subject: 'svc', type: 'client', scopes: ['jobs:run'] });
-    expect(signatureChecks).toBe(0);
+    expect(signatures.calls()).toBe(0);
   });
 
   it('check the requirement against an adopted token', async () => {
-    const body = await expectProblem(await get(`${dropIn.url}/adopted-user`), 403, 'invalid_token_type');
-    expect(body.detail).toBe(USER_REQUIRED);
+    await expectProblem(await get(`${dropIn.url}/adopted-user`), { status: 403, code: 'invalid_token_type', detail: USER_REQUIRED });
   });
 });
 
@@ -250,16 +246,16 @@ describe('optional guards', () => {
     const response = await get(`${dropIn.url}/maybe`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ anonymous: true });
-    expect(signatureChecks).toBe(0);
+    expect(signatures.calls()).toBe(0);
   });
 
   it('still check a token that is there, once', async () => {
     const ok = await get(`${dropIn.url}/maybe`, await issuer.mintUserToken({ sub: 'dan', scopes: ['read'] }));
     expect(await ok.json()).toMatchObject({ subject: 'dan', type: 'user' });
-    expect(signatureChecks).toBe(1);
-    await expectProblem(await get(`${dropIn.url}/maybe`, await issuer.mintClientToken({ scopes: ['read'] })), 403, 'invalid_token_type');
-    await expectProblem(await get(`${dropIn.url}/maybe`, await issuer.mintUserToken({ scopes: ['write'] })), 403, 'insufficient_scope');
-    await expectProblem(await get(`${dropIn.url}/maybe`, await issuer.mintUserToken({ expiresIn: -600 })), 401, 'invalid_token');
+    expect(signatures.calls()).toBe(1);
+    await expectProblem(await get(`${dropIn.url}/maybe`, await issuer.mintClientToken({ scopes: ['read'] })), { status: 403, code: 'invalid_token_type' });
+    await expectProblem(await get(`${dropIn.url}/maybe`, await issuer.mintUserToken({ scopes: ['write'] })), { status: 403, code: 'insufficient_scope' });
+    await expectProblem(await get(`${dropIn.url}/maybe`, await issuer.mintUserToken({ expiresIn: -600 })), { status: 401, code: 'invalid_token' });
   });
 });
 

@@ -1,9 +1,9 @@
 import Koa from 'koa';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { nodeSignatureVerifier, type SignatureVerifier } from '@tokengate/core';
-import { BUCKET_ROUTE_RULES, createTestIssuer, type TestIssuer } from '@tokengate/testing';
+import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { createVerifier, requireScopes, routePolicy, type RouteRule } from '@tokengate/koa';
-import { CLIENT_REQUIRED, echo, expectProblem, get, routes, serve, USER_REQUIRED, type Served } from './support.js';
+import { BARE_CHALLENGE, bearerChallenge, BUCKET_ROUTE_RULES, CLIENT_REQUIRED, countingSignatureVerifier, expectProblem, USER_REQUIRED } from '@tokengate/test-support';
+import { echo, get, routes, serve, type Served } from './support.js';
 
 /** The seed gateway table, plus a client-only row and a public row. */
 const SEED: readonly RouteRule[] = [
@@ -15,14 +15,9 @@ const SEED: readonly RouteRule[] = [
 let issuer: TestIssuer;
 let api: Served;
 let lenient: Served;
-let signatureChecks = 0;
+const signatures = countingSignatureVerifier();
 let userToken: string;
 let clientToken: string;
-
-const countingVerifier: SignatureVerifier = (key, signingInput, signature) => {
-  signatureChecks += 1;
-  return nodeSignatureVerifier(key, signingInput, signature);
-};
 
 function appWith(...middleware: Koa.Middleware[]): Koa {
   const app = new Koa();
@@ -34,7 +29,7 @@ function appWith(...middleware: Koa.Middleware[]): Koa {
 
 beforeAll(async () => {
   issuer = await createTestIssuer();
-  const source = createVerifier({ issuer: issuer.issuer, audience: issuer.audience, signatureVerifier: countingVerifier, cache: false });
+  const source = createVerifier({ issuer: issuer.issuer, audience: issuer.audience, signatureVerifier: signatures.verify, cache: false });
   api = await serve(appWith(routePolicy(SEED, { source }), routes({ '/v1/file/templates': [requireScopes('read', { source })], '/v1/identity/me': [requireScopes('read')] })));
   lenient = await serve(appWith(routePolicy([{ path: '/docs/*', public: true }], { source, unmatched: 'authenticate' })));
   userToken = await issuer.mintUserToken({ sub: 'erin', scopes: ['read'] });
@@ -42,7 +37,7 @@ beforeAll(async () => {
 });
 
 beforeEach(() => {
-  signatureChecks = 0;
+  signatures.reset();
 });
 
 afterAll(async () => {
@@ -59,9 +54,7 @@ describe('routePolicy() with the seed table', () => {
 
   it.each(['/v1/file/templates', '/v1/webhook/42', '/v1/subscription/plans', '/v1/identity/me'])('refuses a client token on %s', async (path) => {
     const response = await get(`${api.url}${path}`, clientToken);
-    expect(response.headers.get('www-authenticate')).toBe(`Bearer realm="api", error="invalid_token_type", error_description="${USER_REQUIRED}"`);
-    const body = await expectProblem(response, 403, 'invalid_token_type');
-    expect(body.detail).toBe(USER_REQUIRED);
+    await expectProblem(response, { status: 403, code: 'invalid_token_type', detail: USER_REQUIRED, headers: { 'www-authenticate': bearerChallenge('invalid_token_type', USER_REQUIRED) } });
   });
 
   it.each([
@@ -79,23 +72,20 @@ describe('routePolicy() with the seed table', () => {
 
   it('requires a client token with its scope on a client row, for its method only', async () => {
     expect(await (await get(`${api.url}/v1/reports`, clientToken)).json()).toMatchObject({ subject: 'worker', type: 'client' });
-    const wrongType = await expectProblem(await get(`${api.url}/v1/reports`, userToken), 403, 'invalid_token_type');
-    expect(wrongType.detail).toBe(CLIENT_REQUIRED);
+    await expectProblem(await get(`${api.url}/v1/reports`, userToken), { status: 403, code: 'invalid_token_type', detail: CLIENT_REQUIRED });
     const post = await fetch(`${api.url}/v1/reports`, { method: 'POST', headers: { authorization: `Bearer ${clientToken}` } });
-    await expectProblem(post, 403, 'access_denied');
+    await expectProblem(post, { status: 403, code: 'access_denied' });
   });
 
   it('answers 401 on a protected route without a token', async () => {
     const response = await get(`${api.url}/v1/file/templates`);
-    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="api"');
-    await expectProblem(response, 401, undefined);
+    await expectProblem(response, { status: 401, code: 'missing_token', headers: { 'www-authenticate': BARE_CHALLENGE } });
   });
 
   it.each(['/v1/document/validate/extra', '/v1/files', '/admin'])('denies %s, which no rule allows, without verifying', async (path) => {
     const response = await get(`${api.url}${path}`, 'not-even-a-jwt');
-    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="api", error="access_denied", error_description="[^"]+"$/);
-    await expectProblem(response, 403, 'access_denied');
-    expect(signatureChecks).toBe(0);
+    await expectProblem(response, { status: 403, code: 'access_denied', headers: { 'www-authenticate': /^Bearer realm="api", error="access_denied", error_description="[^"]+"$/ } });
+    expect(signatures.calls()).toBe(0);
   });
 
   it('lets anyone into a public route without touching the token', async () => {
@@ -107,21 +97,21 @@ describe('routePolicy() with the seed table', () => {
   it('verifies once for the policy and the guards after it', async () => {
     expect((await get(`${api.url}/v1/file/templates`, userToken)).status).toBe(200);
     expect((await get(`${api.url}/v1/identity/me`, userToken)).status).toBe(200);
-    expect(signatureChecks).toBe(2);
+    expect(signatures.calls()).toBe(2);
   });
 
   it('answers a guard after the policy with its own failure', async () => {
     const token = await issuer.mintUserToken({ scopes: ['other'] });
-    const body = await expectProblem(await get(`${api.url}/v1/file/templates`, token), 403, 'insufficient_scope');
+    const body = await expectProblem(await get(`${api.url}/v1/file/templates`, token), { status: 403, code: 'insufficient_scope' });
     expect(body.missing_scopes).toEqual(['read']);
-    expect(signatureChecks).toBe(1);
+    expect(signatures.calls()).toBe(1);
   });
 });
 
 describe("routePolicy() with unmatched: 'authenticate'", () => {
   it('requires any valid token on unmatched routes and keeps public rows open', async () => {
     expect((await get(`${lenient.url}/anything`, clientToken)).status).toBe(200);
-    await expectProblem(await get(`${lenient.url}/anything`), 401, undefined);
+    await expectProblem(await get(`${lenient.url}/anything`), { status: 401, code: 'missing_token' });
     expect((await get(`${lenient.url}/docs/openapi.json`)).status).toBe(200);
   });
 });

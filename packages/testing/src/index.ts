@@ -12,4 +12,3 @@ export type { ForeignKey, ForeignKeyOptions } from './foreign-key.js';
 export { createForeignKey } from './foreign-key.js';
 export type { JsonObject } from './jws.js';
 export { mintUnsignedToken } from './jws.js';
-export { BUCKET_ROUTE_RULES, type BucketRouteRule } from './gateway-buckets.js';

@@ -1,9 +1,10 @@
 import { Buffer } from 'node:buffer';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nowSeconds, rejectionOf } from '@tokengate/test-support';
 import type { TestIssuer } from '../src/index.js';
 import { createForeignKey, createTestIssuer, mintUnsignedToken } from '../src/index.js';
-import { now, rejection, verifyWithIssuer } from './support.js';
+import { verifyWithIssuer } from './support.js';
 
 let issuer: TestIssuer;
 beforeAll(async () => {
@@ -12,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => issuer.close());
 
 function claims(): Record<string, unknown> {
-  return { iss: issuer.issuer, aud: issuer.audience, sub: 'mallory', exp: now() + 600 };
+  return { iss: issuer.issuer, aud: issuer.audience, sub: 'mallory', exp: nowSeconds() + 600 };
 }
 
 describe('foreign keys', () => {
@@ -21,7 +22,7 @@ describe('foreign keys', () => {
     expect(issuer.publishedKids()).not.toContain(foreign.kid);
     const token = await issuer.mintUserToken({ signingKey: foreign });
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'RS256', kid: issuer.currentKid, typ: 'at+jwt' });
-    expect((await rejection(verifyWithIssuer(issuer, token))).code).toBe('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
+    expect((await rejectionOf(verifyWithIssuer(issuer, token))).code).toBe('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
     const ownJwks = createLocalJWKSet({ keys: [{ ...foreign.publicJwk, kid: issuer.currentKid }] });
     await expect(jwtVerify(token, ownJwks, { issuer: issuer.issuer })).resolves.toBeTruthy();
   });
@@ -40,7 +41,7 @@ describe('foreign keys', () => {
     const token = await foreign.sign(payload, { kid: issuer.currentKid });
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'RS256', kid: issuer.currentKid });
     expect(decodeJwt(token)).toEqual(payload);
-    expect((await rejection(verifyWithIssuer(issuer, token))).code).toBe('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
+    expect((await rejectionOf(verifyWithIssuer(issuer, token))).code).toBe('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
   });
 
   it('mintWithForeignKey signs exact claims under the current kid', async () => {
@@ -48,7 +49,7 @@ describe('foreign keys', () => {
     const token = await issuer.mintWithForeignKey(payload);
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'RS256', kid: issuer.currentKid, typ: 'at+jwt' });
     expect(decodeJwt(token)).toEqual(payload);
-    expect((await rejection(verifyWithIssuer(issuer, token))).code).toBe('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
+    expect((await rejectionOf(verifyWithIssuer(issuer, token))).code).toBe('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
     const other = await issuer.mintWithForeignKey(claims(), { typ: 'JWT' });
     expect(decodeProtectedHeader(other).typ).toBe('JWT');
   });
@@ -71,7 +72,7 @@ describe('unsigned tokens', () => {
   });
 
   it('is rejected by a verifier', async () => {
-    const error = await rejection(verifyWithIssuer(issuer, issuer.mintUnsignedToken(claims())));
+    const error = await rejectionOf(verifyWithIssuer(issuer, issuer.mintUnsignedToken(claims())));
     expect(error.code).toBe('ERR_JOSE_NOT_SUPPORTED');
   });
 });

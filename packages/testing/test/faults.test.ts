@@ -1,8 +1,9 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rejectionOf } from '@tokengate/test-support';
 import type { TestIssuer } from '../src/index.js';
 import { createTestIssuer } from '../src/index.js';
-import { getJson, rejection } from './support.js';
+import { getJson } from './support.js';
 
 let issuer: TestIssuer;
 beforeAll(async () => {
@@ -20,7 +21,7 @@ describe('down', () => {
   it('resets the connection of every request and still counts it', async () => {
     issuer.faults.down = true;
     for (const url of [...documents(), `${issuer.issuer}/unknown`]) {
-      const error = await rejection(fetch(url));
+      const error = await rejectionOf(fetch(url));
       expect(error).toBeInstanceOf(TypeError);
       expect(error.message).toBe('fetch failed');
     }
@@ -50,7 +51,7 @@ describe('slowMs', () => {
 
   it('lets a client time out', async () => {
     issuer.faults.slowMs = 2000;
-    const error = await rejection(fetch(issuer.jwksUri, { signal: AbortSignal.timeout(100) }));
+    const error = await rejectionOf(fetch(issuer.jwksUri, { signal: AbortSignal.timeout(100) }));
     expect(error.name).toBe('TimeoutError');
     expect(issuer.fetchCounts.jwks).toBe(1);
   });
@@ -120,7 +121,7 @@ describe('redirectLoop', () => {
 
   it('makes a following client give up, counting every hop', async () => {
     issuer.faults.redirectLoop = true;
-    const error = await rejection(fetch(issuer.jwksUri));
+    const error = await rejectionOf(fetch(issuer.jwksUri));
     expect(error).toBeInstanceOf(TypeError);
     expect(issuer.fetchCounts.jwks).toBe(21);
   });

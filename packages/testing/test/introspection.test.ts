@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { nowSeconds, rejectionOf } from '@tokengate/test-support';
 import type { TestIssuer } from '../src/index.js';
 import { createForeignKey, createTestIssuer } from '../src/index.js';
-import { getJson, now, rejection } from './support.js';
+import { getJson } from './support.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -113,7 +114,7 @@ describe('mintOpaqueToken', () => {
       iss: issuer.issuer,
       aud: issuer.audience,
     });
-    expect(Math.abs((body.iat as number) - now())).toBeLessThanOrEqual(2);
+    expect(Math.abs((body.iat as number) - nowSeconds())).toBeLessThanOrEqual(2);
     expect((body.exp as number) - (body.iat as number)).toBe(3600);
   });
 
@@ -166,7 +167,7 @@ describe('active: false', () => {
 
   it('for expired tokens and tokens not yet valid', async () => {
     expect((await post(await issuer.mintOpaqueToken({ expiresIn: -1 }))).body).toEqual({ active: false });
-    expect((await post(await issuer.mintOpaqueToken({ claims: { nbf: now() + 60 } }))).body).toEqual({ active: false });
+    expect((await post(await issuer.mintOpaqueToken({ claims: { nbf: nowSeconds() + 60 } }))).body).toEqual({ active: false });
   });
 
   it('for revoked tokens, from the moment they are revoked', async () => {
@@ -292,7 +293,7 @@ describe('requests', () => {
 describe('fault switches', () => {
   it('down resets the connection', async () => {
     issuer.faults.down = true;
-    expect((await rejection(post(await issuer.mintOpaqueToken()))).message).toBe('fetch failed');
+    expect((await rejectionOf(post(await issuer.mintOpaqueToken()))).message).toBe('fetch failed');
     expect(issuer.fetchCounts.introspection).toBe(1);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { rejectionOf } from '@tokengate/test-support';
 import { createTestIssuer } from '../src/index.js';
-import { rejection } from './support.js';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -21,7 +21,7 @@ describe('close', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     await pause(50); // libuv releases closed handles on the next loop turns
     expect(listeningServers()).toBe(before);
-    expect((await rejection(fetch(issuer.jwksUri))).message).toBe('fetch failed');
+    expect((await rejectionOf(fetch(issuer.jwksUri))).message).toBe('fetch failed');
   });
 
   it('is idempotent', async () => {
@@ -33,7 +33,7 @@ describe('close', () => {
   it('drops a response delayed by slowMs instead of waiting for it', async () => {
     const issuer = await createTestIssuer({ algorithm: 'ES256' });
     issuer.faults.slowMs = 5000;
-    const pending = rejection(fetch(issuer.jwksUri));
+    const pending = rejectionOf(fetch(issuer.jwksUri));
     await pause(100);
     expect(issuer.fetchCounts.jwks).toBe(1);
     const started = Date.now();

@@ -3,9 +3,10 @@ import type { JsonWebKey } from 'node:crypto';
 import { createPublicKey, verify } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nowSeconds, rejectionOf } from '@tokengate/test-support';
 import type { TestIssuer } from '../src/index.js';
 import { createTestIssuer } from '../src/index.js';
-import { now, rejection, verifyWithIssuer } from './support.js';
+import { verifyWithIssuer } from './support.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -24,7 +25,7 @@ describe('mintUserToken', () => {
     expect(Object.keys(payload).sort()).toEqual(['aud', 'client_id', 'exp', 'iat', 'iss', 'jti', 'sub']);
     expect(payload).toMatchObject({ iss: issuer.issuer, aud: 'https://api.example.test', sub: 'user-123', client_id: 'test-client' });
     expect(payload.exp! - payload.iat!).toBe(3600);
-    expect(Math.abs(payload.iat! - now())).toBeLessThanOrEqual(2);
+    expect(Math.abs(payload.iat! - nowSeconds())).toBeLessThanOrEqual(2);
     expect(payload.jti).toMatch(UUID);
   });
 
@@ -86,21 +87,21 @@ describe('claim options', () => {
   it('overrides or omits iss', async () => {
     const token = await issuer.mintUserToken({ issuer: 'https://other.example' });
     expect(decodeJwt(token).iss).toBe('https://other.example');
-    expect((await rejection(verifyWithIssuer(issuer, token))).code).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
+    expect((await rejectionOf(verifyWithIssuer(issuer, token))).code).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
     expect(decodeJwt(await issuer.mintUserToken({ issuer: null }))).not.toHaveProperty('iss');
   });
 
   it('mints expired tokens with a negative expiresIn and omits exp for null', async () => {
     const token = await issuer.mintUserToken({ expiresIn: -60 });
-    expect(decodeJwt(token).exp).toBeLessThanOrEqual(now() - 59);
-    expect((await rejection(verifyWithIssuer(issuer, token))).code).toBe('ERR_JWT_EXPIRED');
+    expect(decodeJwt(token).exp).toBeLessThanOrEqual(nowSeconds() - 59);
+    expect((await rejectionOf(verifyWithIssuer(issuer, token))).code).toBe('ERR_JWT_EXPIRED');
     expect(decodeJwt(await issuer.mintUserToken({ expiresIn: null }))).not.toHaveProperty('exp');
   });
 
   it('sets nbf relative to now', async () => {
     const token = await issuer.mintUserToken({ notBefore: 120 });
-    expect(Math.abs(decodeJwt(token).nbf! - (now() + 120))).toBeLessThanOrEqual(2);
-    const error = await rejection(verifyWithIssuer(issuer, token));
+    expect(Math.abs(decodeJwt(token).nbf! - (nowSeconds() + 120))).toBeLessThanOrEqual(2);
+    const error = await rejectionOf(verifyWithIssuer(issuer, token));
     expect(error.code).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
     expect(error.message).toMatch(/nbf/);
   });
@@ -142,19 +143,19 @@ describe('header options', () => {
   it('sets typ', async () => {
     const token = await issuer.mintUserToken({ typ: 'dpop+jwt' });
     expect(decodeProtectedHeader(token).typ).toBe('dpop+jwt');
-    expect((await rejection(verifyWithIssuer(issuer, token, { typ: 'at+jwt' }))).code).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
+    expect((await rejectionOf(verifyWithIssuer(issuer, token, { typ: 'at+jwt' }))).code).toBe('ERR_JWT_CLAIM_VALIDATION_FAILED');
   });
 
   it('signs with an unknown kid on request', async () => {
     const token = await issuer.mintUserToken({ kid: 'nope' });
     expect(decodeProtectedHeader(token).kid).toBe('nope');
-    expect((await rejection(verifyWithIssuer(issuer, token))).code).toBe('ERR_JWKS_NO_MATCHING_KEY');
+    expect((await rejectionOf(verifyWithIssuer(issuer, token))).code).toBe('ERR_JWKS_NO_MATCHING_KEY');
   });
 
   it('signs arbitrary header members, including crit, with a valid signature', async () => {
     const token = await issuer.mintUserToken({ header: { crit: ['x'], x: 1, jku: 'http://127.0.0.1:1/jwks' } });
     expect(decodeProtectedHeader(token)).toMatchObject({ crit: ['x'], x: 1, jku: 'http://127.0.0.1:1/jwks' });
-    expect((await rejection(verifyWithIssuer(issuer, token))).code).toBe('ERR_JOSE_NOT_SUPPORTED');
+    expect((await rejectionOf(verifyWithIssuer(issuer, token))).code).toBe('ERR_JOSE_NOT_SUPPORTED');
     await expect(verifyWithIssuer(issuer, token, { crit: { x: true } })).resolves.toBeTruthy();
   });
 
@@ -173,13 +174,13 @@ describe('header options', () => {
     const input = Buffer.from(`${header}.${payload}`);
     expect(verify('sha256', input, publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
     expect(verify('sha512', input, publicKey, Buffer.from(signature, 'base64url'))).toBe(false);
-    expect((await rejection(verifyWithIssuer(issuer, token))).code).toBe('ERR_JWKS_NO_MATCHING_KEY');
+    expect((await rejectionOf(verifyWithIssuer(issuer, token))).code).toBe('ERR_JWKS_NO_MATCHING_KEY');
   });
 });
 
 describe('signPayloadText', () => {
   it('signs the text exactly as written with the published key', async () => {
-    const text = `{"iss":"${issuer.issuer}","aud":"x","aud":"${issuer.audience}","exp":${now() + 60}}`;
+    const text = `{"iss":"${issuer.issuer}","aud":"x","aud":"${issuer.audience}","exp":${nowSeconds() + 60}}`;
     const token = await issuer.signPayloadText(text, { typ: 'JWT' });
     expect(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).toBe(text);
     expect(decodeProtectedHeader(token)).toEqual({ alg: issuer.algorithm, kid: issuer.currentKid, typ: 'JWT' });

@@ -1,7 +1,8 @@
 import { decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { rejectionOf } from '@tokengate/test-support';
 import { createTestIssuer } from '../src/index.js';
-import { getJson, rejection, verifyWithIssuer } from './support.js';
+import { getJson, verifyWithIssuer } from './support.js';
 
 async function servedKids(jwksUri: string): Promise<unknown[]> {
   const { body } = await getJson(jwksUri);
@@ -22,7 +23,7 @@ describe('rotateKeys', () => {
       const newToken = await issuer.mintUserToken();
       expect(decodeProtectedHeader(newToken).kid).toBe(kid);
       expect((await verifyWithIssuer(issuer, newToken)).protectedHeader.kid).toBe(kid);
-      await rejection(verifyWithIssuer(issuer, oldToken));
+      await rejectionOf(verifyWithIssuer(issuer, oldToken));
     } finally {
       await issuer.close();
     }
@@ -70,7 +71,7 @@ describe('rotateKeys', () => {
       await issuer.rotateKeys({ keepPrevious: false });
       expect(issuer.publishedKids()).toEqual([issuer.currentKid]);
       expect(await servedKids(issuer.jwksUri)).toEqual([issuer.currentKid]);
-      expect((await rejection(verifyWithIssuer(issuer, oldToken))).code).toBe('ERR_JWKS_NO_MATCHING_KEY');
+      expect((await rejectionOf(verifyWithIssuer(issuer, oldToken))).code).toBe('ERR_JWKS_NO_MATCHING_KEY');
       await expect(verifyWithIssuer(issuer, await issuer.mintUserToken())).resolves.toBeTruthy();
     } finally {
       await issuer.close();

@@ -23,18 +23,3 @@ export function verifyWithIssuer(issuer: TestIssuer, token: string, options: JWT
     ...options,
   });
 }
-
-/** Resolves with the error a promise rejects with; fails when it fulfils. */
-export async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected the promise to reject');
-}
-
-/** Whole epoch seconds now. */
-export function now(): number {
-  return Math.floor(Date.now() / 1000);
-}

@@ -4,28 +4,13 @@ import { claimCheck, createVerifier, TokenGateError, type AccessToken } from '@t
 import { checkRequirement, compileRequirement, compileRoutePolicy } from '@tokengate/core/adapter';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rejection, thrown } from '@tokengate/test-support';
 
 let issuer: TestIssuer;
 beforeAll(async () => {
   issuer = await createTestIssuer();
 });
 afterAll(() => issuer.close());
-
-async function rejection(promise: Promise<unknown>): Promise<TokenGateError> {
-  const error: unknown = await promise.then(() => undefined, (reason: unknown) => reason);
-  expect(error).toBeInstanceOf(TokenGateError);
-  return error as TokenGateError;
-}
-
-function thrown(run: () => unknown): TokenGateError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TokenGateError);
-    return error as TokenGateError;
-  }
-  throw new Error('expected a TokenGateError');
-}
 
 describe('a classify that throws', () => {
   it('is 500 server_error, reported to onError with the exception as its cause', async () => {

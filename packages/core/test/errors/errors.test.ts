@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BARE_CHALLENGE, NO_TOKEN } from '@tokengate/test-support';
 import { isTokenGateError, TokenGateError } from '../../src/errors/error.js';
 import { ERROR_CODES, type TokenGateErrorCode } from '../../src/errors/codes.js';
 import { DEFAULT_PROBLEM_TYPE_BASE } from '../../src/errors/problem.js';
@@ -101,7 +102,7 @@ describe('the problem body (RFC 9457)', () => {
   }
 
   it('omits error and error_description when no credentials were sent (missing_token)', () => {
-    const problem = new TokenGateError('missing_token', 'No access token was provided').toProblem();
+    const problem = new TokenGateError('missing_token', NO_TOKEN).toProblem();
     expect('error' in problem).toBe(false);
     expect('error_description' in problem).toBe(false);
   });
@@ -148,7 +149,7 @@ describe('the problem body (RFC 9457)', () => {
 
 describe('response headers', () => {
   const EXPECTED: ReadonlyArray<readonly [TokenGateErrorCode, Record<string, string>]> = [
-    ['missing_token', { 'WWW-Authenticate': 'Bearer realm="api"' }],
+    ['missing_token', { 'WWW-Authenticate': BARE_CHALLENGE }],
     ['invalid_request', { 'WWW-Authenticate': 'Bearer realm="api", error="invalid_request", error_description="Bad thing"' }],
     ['invalid_token', { 'WWW-Authenticate': 'Bearer realm="api", error="invalid_token", error_description="Bad thing"' }],
     ['insufficient_scope', { 'WWW-Authenticate': 'Bearer realm="api", error="insufficient_scope", error_description="Bad thing"' }],

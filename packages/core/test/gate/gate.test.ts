@@ -1,22 +1,15 @@
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
-import { createVerifier, nodeSignatureVerifier, TokenGateError, type AccessToken, type ProblemDetails, type RequestLike, type SignatureVerifier, type VerifierOptions } from '@tokengate/core';
+import { createVerifier, TokenGateError, type AccessToken, type ProblemDetails, type RequestLike, type VerifierOptions } from '@tokengate/core';
 import { attachToken, compileRequirement, createGate, routeDeniedError, type Gate, type GateSettings } from '@tokengate/core/adapter';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
+import { bearerChallenge, countingSignatureVerifier, INSUFFICIENT_SCOPE, NO_ROUTE_RULE, NOT_CONFIGURED, rejection, SIGNATURE_INVALID, USER_REQUIRED } from '@tokengate/test-support';
 
-const USER_REQUIRED =
-  'This endpoint requires a user token obtained via authorization_code flow. You provided a client token from client_credentials flow.';
-const NOT_CONFIGURED =
-  'tokengate is not configured: pass { issuer, audience } to auth() or the guard, or set TOKENGATE_ISSUER and TOKENGATE_AUDIENCE';
 const REALM = 'tenant-a';
 const PROBLEMS = 'https://errors.example.com/';
 
 let issuer: TestIssuer;
 /** Signature checks done by every verifier made with `options()`: one per token verification. */
-let verifications = 0;
-const countingVerifier: SignatureVerifier = (key, signingInput, signature) => {
-  verifications += 1;
-  return nodeSignatureVerifier(key, signingInput, signature);
-};
+const signatures = countingSignatureVerifier();
 type OnError = (error: TokenGateError, problem: ProblemDetails) => void;
 let onError: Mock<OnError>;
 
@@ -24,7 +17,7 @@ function options(extra: Partial<VerifierOptions> = {}): VerifierOptions {
   return {
     issuer: issuer.issuer,
     audience: issuer.audience,
-    signatureVerifier: countingVerifier,
+    signatureVerifier: signatures.verify,
     // Count every verification: the verified-token cache would answer repeats without one.
     cache: false,
     realm: REALM,
@@ -43,15 +36,6 @@ const anonymous: RequestLike = { headers: {} };
 /** A fresh framework request object (the gate keys its per-request state by it). */
 const newRequest = (): object => ({});
 
-async function rejection(promise: Promise<unknown>): Promise<TokenGateError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(TokenGateError);
-  return error as TokenGateError;
-}
-
 let userToken: string;
 let clientToken: string;
 
@@ -62,7 +46,7 @@ beforeAll(async () => {
 });
 afterAll(() => issuer.close());
 beforeEach(() => {
-  verifications = 0;
+  signatures.reset();
   onError = vi.fn<OnError>();
 });
 
@@ -70,7 +54,7 @@ describe('authenticate', () => {
   it('verifies the request token', async () => {
     const token = await gateWith().authenticate(newRequest(), bearer(userToken));
     expect(token).toMatchObject({ subject: 'alice', type: 'user', scopes: ['read:files'], issuer: issuer.issuer, token: userToken });
-    expect(verifications).toBe(1);
+    expect(signatures.calls()).toBe(1);
   });
 
   it('verifies at most once per request object', async () => {
@@ -81,7 +65,7 @@ describe('authenticate', () => {
     const third = await gate.authenticate(request, bearer(userToken), true);
     expect(second).toBe(first);
     expect(third).toBe(first);
-    expect(verifications).toBe(1);
+    expect(signatures.calls()).toBe(1);
   });
 
   it('keys the state by the request object, not by its input', async () => {
@@ -91,7 +75,7 @@ describe('authenticate', () => {
     // Same request object, different (even missing) credentials: the verified token is reused.
     expect(await gate.authenticate(request, anonymous)).toBe(first);
     expect(await gate.authenticate(request, bearer(clientToken))).toBe(first);
-    expect(verifications).toBe(1);
+    expect(signatures.calls()).toBe(1);
   });
 
   it('verifies again for every new request object', async () => {
@@ -101,7 +85,7 @@ describe('authenticate', () => {
     const second = await gate.authenticate(newRequest(), input);
     expect(second).not.toBe(first);
     expect(second).toEqual(first);
-    expect(verifications).toBe(2);
+    expect(signatures.calls()).toBe(2);
   });
 
   it('does not remember a failed verification as a token', async () => {
@@ -110,7 +94,7 @@ describe('authenticate', () => {
     const expired = await issuer.mintUserToken({ expiresIn: -3600 });
     expect((await rejection(gate.authenticate(request, bearer(expired)))).code).toBe('invalid_token');
     expect((await rejection(gate.authenticate(request, bearer(expired)))).code).toBe('invalid_token');
-    expect(verifications).toBe(2);
+    expect(signatures.calls()).toBe(2);
   });
 
   it('rejects a request without credentials with a bare 401 challenge', async () => {
@@ -118,15 +102,15 @@ describe('authenticate', () => {
     expect(error.code).toBe('missing_token');
     expect(error.status).toBe(401);
     expect(error.headers()).toEqual({ 'WWW-Authenticate': `Bearer realm="${REALM}"` });
-    expect(verifications).toBe(0);
+    expect(signatures.calls()).toBe(0);
   });
 
   it('rejects a token signed with a key the issuer never published', async () => {
     const forged = await issuer.mintWithForeignKey({ iss: issuer.issuer, aud: issuer.audience, sub: 'mallory' });
     const error = await rejection(gateWith().authenticate(newRequest(), bearer(forged)));
     expect(error.code).toBe('invalid_token');
-    expect(error.description).toBe('The token signature is invalid');
-    expect(verifications).toBe(1);
+    expect(error.description).toBe(SIGNATURE_INVALID);
+    expect(signatures.calls()).toBe(1);
   });
 
   it('rejects a token for another audience', async () => {
@@ -139,7 +123,7 @@ describe('authenticate', () => {
 describe('authenticate with optional', () => {
   it('resolves undefined for a request with no credentials at all', async () => {
     await expect(gateWith().authenticate(newRequest(), anonymous, true)).resolves.toBeUndefined();
-    expect(verifications).toBe(0);
+    expect(signatures.calls()).toBe(0);
   });
 
   it('treats another authentication scheme as no credentials', async () => {
@@ -149,7 +133,7 @@ describe('authenticate with optional', () => {
   it('still verifies a token that is there', async () => {
     const token = await gateWith().authenticate(newRequest(), bearer(clientToken), true);
     expect(token).toMatchObject({ type: 'client', clientId: 'billing' });
-    expect(verifications).toBe(1);
+    expect(signatures.calls()).toBe(1);
   });
 
   it('still rejects a bad token', async () => {
@@ -216,7 +200,7 @@ describe('authorize', () => {
     const token = await gate.authenticate(request, bearer(userToken));
     expect(await gate.authorize(request, bearer(userToken), compileRequirement({ token: 'user' }))).toBe(token);
     expect(await gate.authorize(request, anonymous, compileRequirement({ scopes: 'read:files' }))).toBe(token);
-    expect(verifications).toBe(1);
+    expect(signatures.calls()).toBe(1);
   });
 
   it('checks each requirement against the one token', async () => {
@@ -224,7 +208,7 @@ describe('authorize', () => {
     const request = newRequest();
     await gate.authorize(request, bearer(clientToken), compileRequirement({ token: 'client' }));
     expect((await rejection(gate.authorize(request, bearer(clientToken), compileRequirement({ token: 'user' })))).code).toBe('invalid_token_type');
-    expect(verifications).toBe(1);
+    expect(signatures.calls()).toBe(1);
   });
 
   it('rejects a request without credentials', async () => {
@@ -251,7 +235,7 @@ describe('attachToken and the one token-reuse rule', () => {
     attachToken(request, attached);
     expect(await gate.authenticate(request, anonymous)).toBe(attached);
     expect(await gate.authenticate(request, bearer('garbage'), true)).toBe(attached);
-    expect(verifications).toBe(0);
+    expect(signatures.calls()).toBe(0);
   });
 
   it('a gate with its own source does not reuse a token attached without its verifier: it verifies the request', async () => {
@@ -262,7 +246,7 @@ describe('attachToken and the one token-reuse rule', () => {
     const verified = await gate.authenticate(request, bearer(userToken));
     expect(verified).not.toBe(attached);
     expect(verified?.type).toBe('user');
-    expect(verifications).toBe(1);
+    expect(signatures.calls()).toBe(1);
   });
 
   it('a gate with its own source reuses a token attached with its own verifier', async () => {
@@ -271,7 +255,7 @@ describe('attachToken and the one token-reuse rule', () => {
     const request = newRequest();
     attachToken(request, attached, verifier);
     expect(await gate.authenticate(request, anonymous)).toBe(attached);
-    expect(verifications).toBe(0);
+    expect(signatures.calls()).toBe(0);
   });
 
   it('a gate with its own source does not reuse a verification by another verifier (another audience)', async () => {
@@ -292,7 +276,7 @@ describe('attachToken and the one token-reuse rule', () => {
     const error = await rejection(gate.authorize(request, anonymous, compileRequirement({ token: 'user' })));
     expect(error.code).toBe('invalid_token_type');
     expect(error.description).toBe(USER_REQUIRED);
-    expect(verifications).toBe(0);
+    expect(signatures.calls()).toBe(0);
   });
 
   it('replaces an earlier token of the request, and its verifier', async () => {
@@ -304,7 +288,7 @@ describe('attachToken and the one token-reuse rule', () => {
     // The gate that verified the first token no longer owns the request's token: it verifies again.
     expect(await gate.authenticate(request, bearer(userToken))).not.toBe(attached);
     expect(verified).not.toBe(attached);
-    expect(verifications).toBe(2);
+    expect(signatures.calls()).toBe(2);
   });
 
   it("attaching the request's own token again changes nothing", async () => {
@@ -313,7 +297,7 @@ describe('attachToken and the one token-reuse rule', () => {
     const verified = await gate.authenticate(request, bearer(userToken));
     attachToken(request, verified as AccessToken, createVerifier(options({ realm: 'late-realm', onError: undefined })));
     expect(await gate.authenticate(request, anonymous)).toBe(verified);
-    expect(verifications).toBe(1);
+    expect(signatures.calls()).toBe(1);
   });
 
   it('does not touch other requests', async () => {
@@ -349,7 +333,7 @@ describe('the per-request memo', () => {
     const request = newRequest();
     const [first, second] = await Promise.all([gate.authenticate(request, bearer(userToken)), gate.authenticate(request, anonymous)]);
     expect(second).toBe(first);
-    expect(verifications).toBe(1);
+    expect(signatures.calls()).toBe(1);
   });
 
   it('works on frozen request objects, keeping their state aside', async () => {
@@ -398,16 +382,14 @@ describe('fail', () => {
     expect(onError).toHaveBeenCalledTimes(1);
     expect(onError.mock.calls[0]?.[0]).toBe(failed);
     expect(onError.mock.calls[0]?.[1]).toMatchObject({ type: `${PROBLEMS}invalid_token_type`, error: 'invalid_token_type', detail: USER_REQUIRED });
-    expect(failed.headers()['WWW-Authenticate']).toBe(`Bearer realm="${REALM}", error="invalid_token_type", error_description="${USER_REQUIRED}"`);
+    expect(failed.headers()['WWW-Authenticate']).toBe(bearerChallenge('invalid_token_type', USER_REQUIRED, { realm: REALM }));
   });
 
   it('presents insufficient_scope with the realm and the scope parameter', async () => {
     const gate = gateWith();
     const request = newRequest();
     const error = gate.fail(request, await rejection(gate.authorize(request, bearer(userToken), compileRequirement({ scopes: 'write:files' }))));
-    expect(error.headers()['WWW-Authenticate']).toBe(
-      `Bearer realm="${REALM}", error="insufficient_scope", error_description="The provided token does not have correct permissions to access this resource", scope="write:files"`,
-    );
+    expect(error.headers()['WWW-Authenticate']).toBe(bearerChallenge('insufficient_scope', INSUFFICIENT_SCOPE, { scope: 'write:files', realm: REALM }));
   });
 
   it('reports each distinct error, and a presented one never again', async () => {
@@ -464,7 +446,7 @@ describe('fail', () => {
     expect(error.instance).toBe(denied.instance);
     expect(error.code).toBe('access_denied');
     expect(error.status).toBe(403);
-    expect(error.headers()['WWW-Authenticate']).toBe(`Bearer realm="${REALM}", error="access_denied", error_description="No route policy rule allows this request"`);
+    expect(error.headers()['WWW-Authenticate']).toBe(bearerChallenge('access_denied', NO_ROUTE_RULE, { realm: REALM }));
     expect(error.toProblem().type).toBe(`${PROBLEMS}access_denied`);
     gate.fail(request, error);
     expect(onError).toHaveBeenCalledTimes(1);
@@ -497,7 +479,7 @@ describe('configuration', () => {
     expect(await gate.authenticate(request, bearer(userToken))).toMatchObject({ subject: 'alice' });
     const error = gate.fail(request, await rejection(gate.authorize(request, anonymous, compileRequirement({ token: 'client' }))));
     expect(error.headers()['WWW-Authenticate']).toContain('realm="shared"');
-    expect(verifications).toBe(1);
+    expect(signatures.calls()).toBe(1);
   });
 
   it('makes its verifier from the environment when there is no source', async () => {
@@ -512,7 +494,7 @@ describe('configuration', () => {
     issuer.resetCounts();
     const gate = gateWith();
     for (let i = 0; i < 4; i += 1) await gate.authenticate(newRequest(), bearer(userToken));
-    expect(verifications).toBe(4);
+    expect(signatures.calls()).toBe(4);
     expect(issuer.fetchCounts.jwks).toBe(1);
   });
 

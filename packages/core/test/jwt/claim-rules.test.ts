@@ -1,10 +1,11 @@
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
-import { createVerifier, TokenGateError, type Verifier, type VerifierOptions } from '@tokengate/core';
+import { createVerifier, type TokenGateError, type Verifier, type VerifierOptions } from '@tokengate/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invalidToken, nowSeconds } from '@tokengate/test-support';
 
 let issuer: TestIssuer;
 let verifier: Verifier;
-const NOW = Math.floor(Date.now() / 1000);
+const NOW = nowSeconds();
 
 function make(extra: Partial<VerifierOptions> = {}): Verifier {
   return createVerifier({ issuer: issuer.issuer, audience: issuer.audience, clock: () => NOW * 1000, ...extra });
@@ -16,16 +17,9 @@ beforeAll(async () => {
 });
 afterAll(() => issuer.close());
 
+/** The 401 invalid_token verifying `token` ends in. */
 async function failure(token: Promise<string>, using: Verifier = verifier): Promise<TokenGateError> {
-  const error: unknown = await using.verify(await token).then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(TokenGateError);
-  const tokenGateError = error as TokenGateError;
-  expect(tokenGateError.code).toBe('invalid_token');
-  expect(tokenGateError.status).toBe(401);
-  return tokenGateError;
+  return invalidToken(using.verify(await token));
 }
 
 describe('iss', () => {

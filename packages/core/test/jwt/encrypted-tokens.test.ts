@@ -2,8 +2,9 @@
 // introspected like any other token in `introspect` mode.
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { refusal } from '@tokengate/test-support';
 import { looksLikeJwe } from '../../src/jwt/jwe.js';
-import { introspectingVerifier, refusal } from '../opaque/introspect-support.js';
+import { introspectingVerifier } from '../opaque/introspect-support.js';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const JWE = `${b64({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid: 'k' })}.ZW5jcnlwdGVkLWtleQ.aXY.Y2lwaGVydGV4dA.dGFn`;

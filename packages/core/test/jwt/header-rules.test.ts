@@ -1,8 +1,9 @@
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
-import { createVerifier, TokenGateError, type Verifier } from '@tokengate/core';
+import { createVerifier, type Verifier } from '@tokengate/core';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nowSeconds, rejection } from '@tokengate/test-support';
 
 let issuer: TestIssuer;
 let verifier: Verifier;
@@ -13,21 +14,12 @@ beforeAll(async () => {
 });
 afterAll(() => issuer.close());
 
-async function rejection(promise: Promise<unknown>): Promise<TokenGateError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(TokenGateError);
-  return error as TokenGateError;
-}
-
 function b64(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
 function claimsFor(): Record<string, unknown> {
-  const now = Math.floor(Date.now() / 1000);
+  const now = nowSeconds();
   return { iss: issuer.issuer, aud: issuer.audience, sub: 'user-1', client_id: 'app', iat: now, exp: now + 600, jti: 'j1' };
 }
 

@@ -1,7 +1,8 @@
 import { createVerifier, IntrospectionConfigurationError, TokenGateError, type FetchLike, type ProblemDetails } from '@tokengate/core';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { introspectingVerifier as make, manualClock, rewritingFetch, unavailable } from './introspect-support.js';
+import { rejection, unavailable } from '@tokengate/test-support';
+import { introspectingVerifier as make, manualClock, rewritingFetch } from './introspect-support.js';
 
 let issuer: TestIssuer;
 beforeAll(async () => {
@@ -346,11 +347,8 @@ describe('the authorization server refusing the token is not an outage', () => {
     it(`${status} ${body} is 401 invalid_token, not 503`, async () => {
       Object.assign(issuer.faults, { status, statusBody: body });
       const { verifier, reports } = recorded();
-      const error = await verifier.verify(await issuer.mintOpaqueToken()).then(
-        () => undefined,
-        (reason: unknown) => reason as TokenGateError,
-      );
-      expect([error?.code, error?.status, error?.description]).toEqual(['invalid_token', 401, 'The authorization server refused the token']);
+      const error = await rejection(verifier.verify(await issuer.mintOpaqueToken()));
+      expect([error.code, error.status, error.description]).toEqual(['invalid_token', 401, 'The authorization server refused the token']);
       expect(reports).toHaveLength(1);
     });
   }

@@ -1,8 +1,9 @@
+import { NOT_ACTIVE, nowSeconds, refusal, rejection, unavailable, WRONG_AUDIENCE } from '@tokengate/test-support';
 import { looksLikeJws } from '../../src/opaque/shape.js';
 import { createVerifier, TokenGateError, type Claims, type TokenResolver, type VerifierOptions } from '@tokengate/core';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { failure, introspectingVerifier as make, manualClock, nowSeconds, refusal, unavailable } from './introspect-support.js';
+import { introspectingVerifier as make, manualClock } from './introspect-support.js';
 
 let issuer: TestIssuer;
 beforeAll(async () => {
@@ -68,7 +69,7 @@ describe('mode', () => {
   it('auto refuses a bad JWT locally instead of introspecting it', async () => {
     const verifier = make(issuer, { jwksUri: issuer.jwksUri });
     const token = await issuer.mintUserToken({ audience: 'https://other.api' });
-    expect(await refusal(verifier.verify(token))).toBe('The token is meant for another audience');
+    expect(await refusal(verifier.verify(token))).toBe(WRONG_AUDIENCE);
     expect(await refusal(verifier.verify(issuer.mintUnsignedToken({ iss: issuer.issuer })))).toMatch(/unsigned|alg "none"/i);
     expect(issuer.fetchCounts.introspection).toBe(0);
   });
@@ -87,7 +88,7 @@ describe('mode', () => {
     // A revoked JWT still verifies locally but no longer introspects.
     const revoked = await issuer.mintUserToken();
     issuer.revoke(revoked);
-    expect(await refusal(verifier.verify(revoked))).toBe('The access token is not active');
+    expect(await refusal(verifier.verify(revoked))).toBe(NOT_ACTIVE);
     await expect(make(issuer, { jwksUri: issuer.jwksUri }).verify(revoked)).resolves.toMatchObject({ format: 'jwt' });
   });
 
@@ -129,16 +130,16 @@ describe('resolveToken', () => {
   });
 
   it('null means not valid: 401', async () => {
-    expect(await refusal(resolving(lookup).verify('sess_unknown'))).toBe('The access token is not active');
+    expect(await refusal(resolving(lookup).verify('sess_unknown'))).toBe(NOT_ACTIVE);
   });
 
   it('active: false in the claims also means not valid', async () => {
-    expect(await refusal(resolving(async () => ({ active: false, sub: 'x' })).verify('t'))).toBe('The access token is not active');
+    expect(await refusal(resolving(async () => ({ active: false, sub: 'x' })).verify('t'))).toBe(NOT_ACTIVE);
   });
 
   it('applies the claim checks: iss, aud, exp', async () => {
     expect(await refusal(resolving(async () => ({ iss: 'https://evil.example' })).verify('t'))).toMatch(/issuer this API does not accept/);
-    expect(await refusal(resolving(async () => ({ aud: 'https://other.api' })).verify('t'))).toBe('The token is meant for another audience');
+    expect(await refusal(resolving(async () => ({ aud: 'https://other.api' })).verify('t'))).toBe(WRONG_AUDIENCE);
     expect(await refusal(resolving(async () => ({ exp: nowSeconds() - 60 })).verify('t'))).toMatch(/expired/);
   });
 
@@ -149,7 +150,7 @@ describe('resolveToken', () => {
       }).verify('t'),
     );
     expect((error.cause as Error).message).toBe('session store down');
-    const chosen = await failure(
+    const chosen = await rejection(
       resolving(async () => {
         throw new TokenGateError('invalid_token', 'Session was logged out');
       }).verify('t'),

@@ -1,6 +1,7 @@
 import { createVerifier, type Store, type VerifierOptions } from '@tokengate/core';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { NOT_ACTIVE } from '@tokengate/test-support';
 import { answerScope, createAnswerCache, tokenDigest, type OpaqueOutcome } from '../../src/opaque/answer-cache.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 
@@ -81,7 +82,7 @@ describe('bad introspection options fail at construction, naming the option', ()
 describe('the answer cache', () => {
   const token = 'dba896fe-8f14-46bd-89ac-4270091e9db1';
   const accepted: OpaqueOutcome = { claims: { active: true, sub: 'alice', exp: 1_000 + 3_600 } };
-  const refused: OpaqueOutcome = { refused: 'The access token is not active' };
+  const refused: OpaqueOutcome = { refused: NOT_ACTIVE };
 
   function cache(overrides: Partial<Parameters<typeof createAnswerCache>[0]> = {}) {
     let now = 1_000_000;

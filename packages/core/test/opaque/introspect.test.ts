@@ -2,7 +2,8 @@ import { createVerifier, type Claims } from '@tokengate/core';
 import { createMemoryStore } from '@tokengate/core';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { introspectingVerifier as make, manualClock, nowSeconds, refusal } from './introspect-support.js';
+import { NOT_ACTIVE, nowSeconds, refusal, WRONG_AUDIENCE, WRONG_ISSUER } from '@tokengate/test-support';
+import { introspectingVerifier as make, manualClock } from './introspect-support.js';
 
 let issuer: TestIssuer;
 beforeAll(async () => {
@@ -81,7 +82,7 @@ describe('an active answer becomes an AccessToken', () => {
 
 describe('refusals are 401 invalid_token', () => {
   it('an inactive answer', async () => {
-    expect(await refusal(make(issuer).verify('dba896fe-8f14-46bd-89ac-4270091e9db1'))).toBe('The access token is not active');
+    expect(await refusal(make(issuer).verify('dba896fe-8f14-46bd-89ac-4270091e9db1'))).toBe(NOT_ACTIVE);
     expect(issuer.fetchCounts.introspection).toBe(1);
   });
 
@@ -90,7 +91,7 @@ describe('refusals are 401 invalid_token', () => {
     const token = await issuer.mintOpaqueToken();
     await expect(verifier.verify(token)).resolves.toMatchObject({ format: 'opaque' });
     issuer.revoke(token);
-    expect(await refusal(verifier.verify(token))).toBe('The access token is not active');
+    expect(await refusal(verifier.verify(token))).toBe(NOT_ACTIVE);
   });
 
   it('a revoked token, once the cached answer expires', async () => {
@@ -102,7 +103,7 @@ describe('refusals are 401 invalid_token', () => {
     time.advance(29);
     await expect(verifier.verify(token)).resolves.toMatchObject({ token });
     time.advance(2);
-    expect(await refusal(verifier.verify(token))).toBe('The access token is not active');
+    expect(await refusal(verifier.verify(token))).toBe(NOT_ACTIVE);
   });
 
   it('an answer whose exp has passed (beyond clockTolerance)', async () => {
@@ -198,7 +199,7 @@ describe('refusals are 401 invalid_token', () => {
 
   it('an answer for another audience', async () => {
     expect(await refusal(make(issuer).verify(await issuer.mintOpaqueToken({ audience: 'https://other.api' })))).toBe(
-      'The token is meant for another audience',
+      WRONG_AUDIENCE,
     );
     await expect(make(issuer).verify(await issuer.mintOpaqueToken({ audience: ['https://other.api', issuer.audience] }))).resolves.toBeTruthy();
     expect(await refusal(make(issuer).verify(await issuer.mintOpaqueToken({ claims: { aud: 42 } })))).toMatch(/"aud" claim must be/);
@@ -206,7 +207,7 @@ describe('refusals are 401 invalid_token', () => {
 
   it('an answer from another issuer', async () => {
     expect(await refusal(make(issuer).verify(await issuer.mintOpaqueToken({ claims: { iss: 'https://evil.example' } })))).toBe(
-      'The token was issued by an issuer this API does not accept',
+      WRONG_ISSUER,
     );
   });
 
@@ -240,7 +241,7 @@ describe('refusals are 401 invalid_token', () => {
     const seen: string[] = [];
     const verifier = make(issuer, { onError: (error) => seen.push(error.description) });
     await refusal(verifier.verify('unknown-token'));
-    expect(seen).toEqual(['The access token is not active']);
+    expect(seen).toEqual([NOT_ACTIVE]);
   });
 });
 
@@ -320,8 +321,8 @@ describe('caching', () => {
   it('keeps an answer refused by this API like an inactive one', async () => {
     const verifier = make(issuer);
     const token = await issuer.mintOpaqueToken({ audience: 'https://other.api' });
-    expect(await refusal(verifier.verify(token))).toBe('The token is meant for another audience');
-    expect(await refusal(verifier.verify(token))).toBe('The token is meant for another audience');
+    expect(await refusal(verifier.verify(token))).toBe(WRONG_AUDIENCE);
+    expect(await refusal(verifier.verify(token))).toBe(WRONG_AUDIENCE);
     expect(issuer.fetchCounts.introspection).toBe(1);
   });
 

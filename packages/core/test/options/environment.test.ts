@@ -1,6 +1,7 @@
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { createVerifier, TokenGateError, type Verifier, type VerifierOptions } from '@tokengate/core';
 import { ENVIRONMENT_VARIABLES, isVerifier, lazyVerifier, notConfiguredError, optionsFromEnvironment } from '@tokengate/core/adapter';
+import { NOT_CONFIGURED, thrown } from '@tokengate/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 type Environment = Record<string, string | undefined>;
@@ -14,19 +15,6 @@ afterAll(() => issuer.close());
 afterEach(() => {
   vi.unstubAllEnvs();
 });
-
-function thrown(run: () => unknown): TokenGateError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof TokenGateError) return error;
-    throw error;
-  }
-  throw new Error('expected a TokenGateError');
-}
-
-const NOT_CONFIGURED =
-  'tokengate is not configured: pass { issuer, audience } to auth() or the guard, or set TOKENGATE_ISSUER and TOKENGATE_AUDIENCE';
 
 describe('ENVIRONMENT_VARIABLES', () => {
   it('names the three variables and cannot be changed', () => {

@@ -1,8 +1,9 @@
 // Misconfigurations explain themselves to the server (onError, verifier.ready()), never to the
 // client: a wrong issuer or audience names the expected and actual values in the error's cause,
 // a bad jwksUri names its URL and answer, and ready() fails at boot with a precise message.
-import { ClaimMismatchError, createVerifier, TokenGateError, type VerifierOptions } from '@tokengate/core';
+import { ClaimMismatchError, createVerifier, type TokenGateError, type VerifierOptions } from '@tokengate/core';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
+import { rejection, WRONG_ISSUER } from '@tokengate/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 let issuer: TestIssuer;
@@ -19,17 +20,11 @@ function recording(extra: Partial<VerifierOptions> = {}) {
   return { verifier, reports };
 }
 
-async function failure(promise: Promise<unknown>): Promise<TokenGateError> {
-  const error = await promise.then(() => undefined, (reason: unknown) => reason);
-  expect(error).toBeInstanceOf(TokenGateError);
-  return error as TokenGateError;
-}
-
 describe('a token for another issuer or audience', () => {
   it('onError gets the expected and actual iss, with a hint for a trailing slash; the client gets nothing new', async () => {
     const { verifier, reports } = recording({ issuer: `${issuer.issuer}/`, jwksUri: issuer.jwksUri });
-    const error = await failure(verifier.verify(await issuer.mintUserToken()));
-    expect(error.description).toBe('The token was issued by an issuer this API does not accept');
+    const error = await rejection(verifier.verify(await issuer.mintUserToken()));
+    expect(error.description).toBe(WRONG_ISSUER);
     const cause = reports[0]?.cause;
     expect(cause).toBeInstanceOf(ClaimMismatchError);
     expect(cause).toMatchObject({ claim: 'iss', expected: [`${issuer.issuer}/`], actual: issuer.issuer });
@@ -40,7 +35,7 @@ describe('a token for another issuer or audience', () => {
 
   it('onError gets the expected and actual aud', async () => {
     const { verifier, reports } = recording({ audience: 'https://api.example.com/v2' });
-    await failure(verifier.verify(await issuer.mintUserToken({ audience: ['https://api.example.com', 'account'] })));
+    await rejection(verifier.verify(await issuer.mintUserToken({ audience: ['https://api.example.com', 'account'] })));
     expect(reports[0]?.cause).toMatchObject({ claim: 'aud', expected: ['https://api.example.com/v2'], actual: ['https://api.example.com', 'account'] });
     expect((reports[0]?.cause as Error).message).toBe(
       'The token\'s "aud" is ["https://api.example.com","account"]; this API is configured for "https://api.example.com/v2"',
@@ -55,7 +50,7 @@ describe('a jwksUri that answers something other than a key set', () => {
   ])('%s: 503 for the client, the URL and status for onError', async (_name, uri, fault, message) => {
     fault();
     const { verifier, reports } = recording({ jwksUri: uri() });
-    const error = await failure(verifier.verify(await issuer.mintUserToken()));
+    const error = await rejection(verifier.verify(await issuer.mintUserToken()));
     expect(error.status).toBe(503);
     expect(String((reports[0]?.cause as Error).message)).toMatch(message);
     expect(String((reports[0]?.cause as Error).message)).toContain(uri());

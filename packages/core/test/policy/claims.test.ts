@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '@tokengate/test-support';
 import { claimCheck, claimEquals, claimIncludes, readClaim, assertClaim, type ClaimPredicate } from '../../src/policy/claims.js';
-import { TokenGateError } from '../../src/errors/error.js';
 import type { AccessToken, Claims, JsonValue } from '../../src/token/types.js';
-
-function failure(run: () => unknown): TokenGateError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof TokenGateError) return error;
-    throw error;
-  }
-  throw new Error('expected a TokenGateError');
-}
 
 function tokenWith(claims: Claims): AccessToken {
   return { token: 't', format: 'jwt', claims, header: { alg: 'RS256' }, issuer: 'https://issuer.example/', scopes: [], type: 'user' };
@@ -166,7 +156,7 @@ describe('assertClaim', () => {
   });
 
   it('fails with a 401 invalid_token described by the predicate', () => {
-    const error = failure(() => assertClaim(token, claimEquals('org_id', 'org_1')));
+    const error = thrown(() => assertClaim(token, claimEquals('org_id', 'org_1')));
     expect(error.code).toBe('invalid_token');
     expect(error.status).toBe(401);
     expect(error.description).toBe('Unexpected "org_id" value');
@@ -177,17 +167,17 @@ describe('assertClaim', () => {
   });
 
   it('prefers an explicit description', () => {
-    expect(failure(() => assertClaim(token, claimEquals('org_id', 'org_1'), 'Wrong organisation')).description).toBe('Wrong organisation');
+    expect(thrown(() => assertClaim(token, claimEquals('org_id', 'org_1'), 'Wrong organisation')).description).toBe('Wrong organisation');
   });
 
   it('uses the default description for a plain function', () => {
     const predicate: ClaimPredicate = () => false;
-    expect(failure(() => assertClaim(token, predicate)).description).toBe('Unexpected claim value');
+    expect(thrown(() => assertClaim(token, predicate)).description).toBe('Unexpected claim value');
   });
 
   it('fails closed on a truthy non-boolean result', () => {
     const predicate = (() => 1) as unknown as ClaimPredicate;
-    expect(failure(() => assertClaim(token, predicate)).code).toBe('invalid_token');
+    expect(thrown(() => assertClaim(token, predicate)).code).toBe('invalid_token');
   });
 
   it('freezes the predicates it builds', () => {

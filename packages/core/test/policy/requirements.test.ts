@@ -2,12 +2,7 @@ import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { claimCheck, claimEquals, claimIncludes, createVerifier, TokenGateError, type AccessToken, type ClaimPredicate, type Requirement, type Verifier } from '@tokengate/core';
 import { checkRequirement, compileRequirement } from '@tokengate/core/adapter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const USER_REQUIRED =
-  'This endpoint requires a user token obtained via authorization_code flow. You provided a client token from client_credentials flow.';
-const CLIENT_REQUIRED =
-  'This endpoint requires a client token obtained via client_credentials flow. You provided a user token from authorization_code flow.';
-const INSUFFICIENT = 'The provided token does not have correct permissions to access this resource';
+import { bearerChallenge, CLIENT_REQUIRED, INSUFFICIENT_SCOPE, thrown, USER_REQUIRED } from '@tokengate/test-support';
 
 let issuer: TestIssuer;
 let verifier: Verifier;
@@ -29,18 +24,8 @@ beforeAll(async () => {
 });
 afterAll(() => issuer.close());
 
-function failure(run: () => unknown): TokenGateError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof TokenGateError) return error;
-    throw error;
-  }
-  throw new Error('expected a TokenGateError');
-}
-
 function check(token: AccessToken, requirement: Requirement): TokenGateError {
-  return failure(() => checkRequirement(token, compileRequirement(requirement)));
+  return thrown(() => checkRequirement(token, compileRequirement(requirement)));
 }
 
 describe('the test tokens', () => {
@@ -180,7 +165,7 @@ describe('checkRequirement: token type', () => {
     expect(error.message).toBe(USER_REQUIRED);
     expect(error.extensions).toEqual({ required_token_type: 'user', token_type: 'client' });
     expect(error.toProblem()).toMatchObject({ error: 'invalid_token_type', error_description: USER_REQUIRED, required_token_type: 'user', token_type: 'client' });
-    expect(error.headers()['WWW-Authenticate']).toBe(`Bearer realm="api", error="invalid_token_type", error_description="${USER_REQUIRED}"`);
+    expect(error.headers()['WWW-Authenticate']).toBe(bearerChallenge('invalid_token_type', USER_REQUIRED));
   });
 
   it('refuses a user token where a client token is required: 403 invalid_token_type', () => {
@@ -202,12 +187,10 @@ describe('checkRequirement: scopes', () => {
     const error = check(user, { scopes: 'read:font:data delete:font' });
     expect(error.code).toBe('insufficient_scope');
     expect(error.status).toBe(403);
-    expect(error.description).toBe(INSUFFICIENT);
+    expect(error.description).toBe(INSUFFICIENT_SCOPE);
     expect(error.requiredScopes).toEqual(['read:font:data', 'delete:font']);
     expect(error.extensions).toEqual({ missing_scopes: ['delete:font'], required_scopes: ['read:font:data', 'delete:font'] });
-    expect(error.headers()['WWW-Authenticate']).toBe(
-      `Bearer realm="api", error="insufficient_scope", error_description="${INSUFFICIENT}", scope="read:font:data delete:font"`,
-    );
+    expect(error.headers()['WWW-Authenticate']).toBe(bearerChallenge('insufficient_scope', INSUFFICIENT_SCOPE, { scope: 'read:font:data delete:font' }));
   });
 
   it('lists every required scope in the challenge of a token with no scopes at all', () => {

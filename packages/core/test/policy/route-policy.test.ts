@@ -1,10 +1,8 @@
-import { BUCKET_ROUTE_RULES, createTestIssuer, type TestIssuer } from '@tokengate/testing';
+import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { createVerifier, TokenGateError, type AccessToken, type RoutePolicyOptions, type RouteRule } from '@tokengate/core';
 import { checkRequirement, compileRoutePolicy, routeDeniedError, type RouteDecision } from '@tokengate/core/adapter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const USER_REQUIRED =
-  'This endpoint requires a user token obtained via authorization_code flow. You provided a client token from client_credentials flow.';
+import { bearerChallenge, BUCKET_ROUTE_RULES, NO_ROUTE_RULE, thrown, USER_REQUIRED } from '@tokengate/test-support';
 
 /** The seed gateway table: per-route token-type buckets. */
 const GATEWAY: readonly RouteRule[] = BUCKET_ROUTE_RULES;
@@ -131,16 +129,6 @@ describe('the seed gateway table with real tokens', () => {
     return decision.requirement;
   }
 
-  function failure(run: () => unknown): TokenGateError {
-    try {
-      run();
-    } catch (error) {
-      if (error instanceof TokenGateError) return error;
-      throw error;
-    }
-    throw new Error('expected a TokenGateError');
-  }
-
   const USER_ONLY = ['/v1/file/templates', '/v1/webhook/hooks', '/v1/subscription', '/v1/identity/me'];
   const EITHER = ['/v1/document/validate', '/v1/publisher/jobs/123/output', '/v1/converter/jobs', '/oauth/userinfo'];
 
@@ -149,7 +137,7 @@ describe('the seed gateway table with real tokens', () => {
       expect(user.type).toBe('user');
       expect(client.type).toBe('client');
       expect(() => checkRequirement(user, requirementOf('GET', path))).not.toThrow();
-      const error = failure(() => checkRequirement(client, requirementOf('GET', path)));
+      const error = thrown(() => checkRequirement(client, requirementOf('GET', path)));
       expect(error.code).toBe('invalid_token_type');
       expect(error.status).toBe(403);
       expect(error.description).toBe(USER_REQUIRED);
@@ -475,9 +463,9 @@ describe('routeDeniedError', () => {
     expect(error.code).toBe('access_denied');
     expect(error.status).toBe(403);
     expect(error.statusCode).toBe(403);
-    expect(error.description).toBe('No route policy rule allows this request');
+    expect(error.description).toBe(NO_ROUTE_RULE);
     expect(error.headers()).toEqual({
-      'WWW-Authenticate': 'Bearer realm="api", error="access_denied", error_description="No route policy rule allows this request"',
+      'WWW-Authenticate': bearerChallenge('access_denied', NO_ROUTE_RULE),
     });
     expect(error.toProblem()).toMatchObject({ status: 403, error: 'access_denied', title: 'Access denied' });
   });
@@ -556,16 +544,10 @@ describe('request targets are read as the router routes them', () => {
   ];
   for (const [target, reason] of REFUSED) {
     it(`refuses ${JSON.stringify(target)} with 400 invalid_request rather than guess`, () => {
-      let thrown: unknown;
-      try {
-        policy.match('GET', target);
-      } catch (error) {
-        thrown = error;
-      }
-      expect(thrown).toBeInstanceOf(TokenGateError);
-      expect((thrown as TokenGateError).code).toBe('invalid_request');
-      expect((thrown as TokenGateError).status).toBe(400);
-      expect((thrown as TokenGateError).description).toMatch(reason);
+      const error = thrown(() => policy.match('GET', target));
+      expect(error.code).toBe('invalid_request');
+      expect(error.status).toBe(400);
+      expect(error.description).toMatch(reason);
     });
   }
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenGateError } from '../../src/errors/error.js';
+import { BARE_CHALLENGE, bearerChallenge, NO_TOKEN, ONE_BEARER_TOKEN, SEVERAL_AUTHORIZATION_HEADERS, SEVERAL_METHODS, thrown } from '@tokengate/test-support';
 import { extractToken, type ExtractOptions, type TokenMethod } from '../../src/request/extract.js';
 import type { RequestLike } from '../../src/token/types.js';
 
@@ -7,26 +7,16 @@ const ALL: ExtractOptions = { methods: ['header', 'query', 'body'], maxTokenLeng
 const HEADER_ONLY: ExtractOptions = { methods: ['header'], maxTokenLength: 64 };
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' } as const;
 
-function failure(run: () => unknown): TokenGateError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof TokenGateError) return error;
-    throw error;
-  }
-  throw new Error('expected a TokenGateError');
-}
-
 function fromHeader(value: string | readonly string[], options: ExtractOptions = HEADER_ONLY): string {
   return extractToken({ headers: { authorization: value } }, options);
 }
 
 function challenge(code: string, description: string): Record<string, string> {
-  return { 'WWW-Authenticate': `Bearer realm="api", error="${code}", error_description="${description}"` };
+  return { 'WWW-Authenticate': bearerChallenge(code, description) };
 }
 
 function expectInvalidRequest(run: () => unknown, description: string): void {
-  const error = failure(run);
+  const error = thrown(run);
   expect(error.code).toBe('invalid_request');
   expect(error.status).toBe(400);
   expect(error.description).toBe(description);
@@ -35,10 +25,10 @@ function expectInvalidRequest(run: () => unknown, description: string): void {
 }
 
 function expectMissingToken(run: () => unknown): void {
-  const error = failure(run);
+  const error = thrown(run);
   expect(error.code).toBe('missing_token');
   expect(error.status).toBe(401);
-  expect(error.headers()).toEqual({ 'WWW-Authenticate': 'Bearer realm="api"' });
+  expect(error.headers()).toEqual({ 'WWW-Authenticate': BARE_CHALLENGE });
   expect('error' in error.toProblem()).toBe(false);
 }
 
@@ -72,12 +62,12 @@ describe('the Authorization header (RFC 6750 section 2.1)', () => {
   });
 
   it('rejects an array of several Authorization headers', () => {
-    expectInvalidRequest(() => fromHeader(['Bearer abc', 'Bearer def']), 'Request carries several Authorization headers');
+    expectInvalidRequest(() => fromHeader(['Bearer abc', 'Bearer def']), SEVERAL_AUTHORIZATION_HEADERS);
   });
 
   it('rejects several header names that match case-insensitively', () => {
     const request = { headers: { authorization: 'Bearer abc', Authorization: 'Bearer def' } };
-    expectInvalidRequest(() => extractToken(request, HEADER_ONLY), 'Request carries several Authorization headers');
+    expectInvalidRequest(() => extractToken(request, HEADER_ONLY), SEVERAL_AUTHORIZATION_HEADERS);
   });
 
   it('ignores an Authorization header inherited from the prototype', () => {
@@ -108,8 +98,8 @@ describe('requests without Bearer credentials get a bare challenge (RFC 6750 sec
   }
 
   it('describes the failure without an OAuth error code', () => {
-    const problem = failure(() => extractToken({ headers: {} }, ALL)).toProblem();
-    expect(problem).toMatchObject({ status: 401, title: 'Authentication required', detail: 'No access token was provided' });
+    const problem = thrown(() => extractToken({ headers: {} }, ALL)).toProblem();
+    expect(problem).toMatchObject({ status: 401, title: 'Authentication required', detail: NO_TOKEN });
     expect('error_description' in problem).toBe(false);
   });
 });
@@ -119,9 +109,9 @@ describe('malformed Bearer credentials are invalid_request', () => {
     ['Bearer', 'The Authorization header carries the Bearer scheme but no token'],
     ['Bearer ', 'The Authorization header carries the Bearer scheme but no token'],
     ['Bearer \t  ', 'The Authorization header carries the Bearer scheme but no token'],
-    ['Bearer abc def', 'The Authorization header must carry exactly one Bearer token'],
-    ['Bearer abc\tdef', 'The Authorization header must carry exactly one Bearer token'],
-    ['Bearer abc, Bearer def', 'The Authorization header must carry exactly one Bearer token'],
+    ['Bearer abc def', ONE_BEARER_TOKEN],
+    ['Bearer abc\tdef', ONE_BEARER_TOKEN],
+    ['Bearer abc, Bearer def', ONE_BEARER_TOKEN],
     ['Bearer abc\u0000def', 'The Bearer token contains control or non-ASCII characters'],
     ['Bearer abc\r\ndef', 'The Bearer token contains control or non-ASCII characters'],
     ['Bearer abc\u007f', 'The Bearer token contains control or non-ASCII characters'],
@@ -140,7 +130,7 @@ describe('malformed Bearer credentials are invalid_request', () => {
 
   it('never echoes the token in the description, body or challenge', () => {
     for (const value of ['Bearer SECRET\u00e9', 'Bearer SECRET other', 'Bearer SECRET"']) {
-      const error = failure(() => fromHeader(value));
+      const error = thrown(() => fromHeader(value));
       expect(JSON.stringify(error.toProblem())).not.toContain('SECRET');
       expect(JSON.stringify(error.headers())).not.toContain('SECRET');
     }
@@ -158,7 +148,7 @@ describe('oversized tokens are invalid_token, checked before parsing', () => {
   ];
   for (const [name, request] of REQUESTS) {
     it(`rejects ${name} longer than maxTokenLength`, () => {
-      const error = failure(() => extractToken(request, ALL));
+      const error = thrown(() => extractToken(request, ALL));
       expect(error.code).toBe('invalid_token');
       expect(error.status).toBe(401);
       expect(error.description).toBe('Access token is too large');
@@ -260,7 +250,7 @@ describe('a token sent by more than one method is invalid_request (RFC 6750 sect
   ];
   for (const [name, request] of REQUESTS) {
     it(`rejects ${name}`, () => {
-      expectInvalidRequest(() => extractToken(request, ALL), 'Token sent by more than one method');
+      expectInvalidRequest(() => extractToken(request, ALL), SEVERAL_METHODS);
     });
   }
 
@@ -278,7 +268,7 @@ describe('a token sent by more than one method is invalid_request (RFC 6750 sect
   ] as const;
   for (const [where, request] of LEAKED) {
     it(`refuses a Bearer header with a token in ${where} too, although that method is off`, () => {
-      expectInvalidRequest(() => extractToken(request as RequestLike, HEADER_ONLY), 'Token sent by more than one method');
+      expectInvalidRequest(() => extractToken(request as RequestLike, HEADER_ONLY), SEVERAL_METHODS);
     });
   }
 
@@ -296,7 +286,7 @@ describe('a token sent by more than one method is invalid_request (RFC 6750 sect
 describe('repeated Authorization headers hidden by Node (rawHeaders)', () => {
   it('refuses a request whose raw headers repeat Authorization, even if headers shows one', () => {
     const request = { headers: { authorization: 'Bearer abc' }, rawHeaders: ['Host', 'x', 'Authorization', 'Bearer abc', 'authorization', 'Bearer def'] };
-    expectInvalidRequest(() => extractToken(request, HEADER_ONLY), 'Request carries several Authorization headers');
+    expectInvalidRequest(() => extractToken(request, HEADER_ONLY), SEVERAL_AUTHORIZATION_HEADERS);
   });
 
   it('accepts a single raw Authorization header', () => {

@@ -3,7 +3,8 @@
 import { createVerifier } from '@tokengate/core';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { introspectingVerifier, refusal } from '../opaque/introspect-support.js';
+import { refusal } from '@tokengate/test-support';
+import { introspectingVerifier } from '../opaque/introspect-support.js';
 
 const BOUND = 'The access token is bound to a key (cnf) and must be presented with its proof of possession, not as a bearer token';
 const CONFIRMATIONS = [

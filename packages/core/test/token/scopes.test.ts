@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenGateError } from '../../src/errors/error.js';
+import { bearerChallenge, INSUFFICIENT_SCOPE, thrown } from '@tokengate/test-support';
 import {
   DEFAULT_SCOPE_CLAIMS,
   hasAllScopes,
@@ -10,18 +10,6 @@ import {
 } from '../../src/token/scopes.js';
 import { assertAnyScope, assertScopes } from '../../src/policy/scope-rules.js';
 import type { AccessToken, Claims, JsonValue } from '../../src/token/types.js';
-
-const INSUFFICIENT = 'The provided token does not have correct permissions to access this resource';
-
-function failure(run: () => unknown): TokenGateError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof TokenGateError) return error;
-    throw error;
-  }
-  throw new Error('expected a TokenGateError');
-}
 
 function tokenWith(scopes: readonly string[]): AccessToken {
   return { token: 't', format: 'jwt', claims: {}, header: { alg: 'RS256' }, issuer: 'https://issuer.example/', scopes, type: 'user' };
@@ -87,7 +75,7 @@ describe('parseScopes', () => {
   for (const [claim, description, values] of WRONG) {
     for (const value of values) {
       it(`rejects ${claim} ${JSON.stringify(value)} as invalid_token`, () => {
-        const error = failure(() => parseScopes({ [claim]: value }));
+        const error = thrown(() => parseScopes({ [claim]: value }));
         expect(error.code).toBe('invalid_token');
         expect(error.status).toBe(401);
         expect(error.description).toBe(description);
@@ -100,7 +88,7 @@ describe('parseScopes', () => {
   }
 
   it('names the configured claim in the error', () => {
-    expect(failure(() => parseScopes({ perms: 'read' }, { ...DEFAULT_SCOPE_CLAIMS, permissions: 'perms' })).description).toBe(
+    expect(thrown(() => parseScopes({ perms: 'read' }, { ...DEFAULT_SCOPE_CLAIMS, permissions: 'perms' })).description).toBe(
       'The "perms" claim must be an array of strings',
     );
   });
@@ -139,18 +127,18 @@ describe('assertScopes', () => {
   });
 
   it('fails with a 403 insufficient_scope listing missing and required scopes', () => {
-    const error = failure(() => assertScopes(tokenWith(['read']), ['read', 'write', 'delete']));
+    const error = thrown(() => assertScopes(tokenWith(['read']), ['read', 'write', 'delete']));
     expect(error.code).toBe('insufficient_scope');
     expect(error.status).toBe(403);
-    expect(error.description).toBe(INSUFFICIENT);
+    expect(error.description).toBe(INSUFFICIENT_SCOPE);
     expect(error.requiredScopes).toEqual(['read', 'write', 'delete']);
     expect(error.headers()).toEqual({
-      'WWW-Authenticate': `Bearer realm="api", error="insufficient_scope", error_description="${INSUFFICIENT}", scope="read write delete"`,
+      'WWW-Authenticate': bearerChallenge('insufficient_scope', INSUFFICIENT_SCOPE, { scope: 'read write delete' }),
     });
     expect(error.toProblem()).toMatchObject({
       status: 403,
       error: 'insufficient_scope',
-      detail: INSUFFICIENT,
+      detail: INSUFFICIENT_SCOPE,
       missing_scopes: ['write', 'delete'],
       required_scopes: ['read', 'write', 'delete'],
     });
@@ -163,12 +151,12 @@ describe('assertAnyScope', () => {
   });
 
   it('fails with every listed scope missing', () => {
-    const error = failure(() => assertAnyScope(tokenWith(['other']), ['read', 'write']));
+    const error = thrown(() => assertAnyScope(tokenWith(['other']), ['read', 'write']));
     expect(error.code).toBe('insufficient_scope');
     expect(error.status).toBe(403);
-    expect(error.description).toBe(INSUFFICIENT);
+    expect(error.description).toBe(INSUFFICIENT_SCOPE);
     expect(error.headers()).toEqual({
-      'WWW-Authenticate': `Bearer realm="api", error="insufficient_scope", error_description="${INSUFFICIENT}", scope="read write"`,
+      'WWW-Authenticate': bearerChallenge('insufficient_scope', INSUFFICIENT_SCOPE, { scope: 'read write' }),
     });
     expect(error.toProblem()).toMatchObject({ missing_scopes: ['read', 'write'], required_scopes: ['read', 'write'] });
   });

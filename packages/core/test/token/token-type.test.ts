@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { TokenGateError } from '../../src/errors/error.js';
+import { CLIENT_REQUIRED, thrown, USER_REQUIRED } from '@tokengate/test-support';
 import { classifyToken, assertTokenType } from '../../src/token/token-type.js';
 import type { AccessToken, Claims, TokenType } from '../../src/token/types.js';
-
-const USER_REQUIRED =
-  'This endpoint requires a user token obtained via authorization_code flow. You provided a client token from client_credentials flow.';
-const CLIENT_REQUIRED =
-  'This endpoint requires a client token obtained via client_credentials flow. You provided a user token from authorization_code flow.';
-
-function failure(run: () => unknown): TokenGateError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof TokenGateError) return error;
-    throw error;
-  }
-  throw new Error('expected a TokenGateError');
-}
 
 function tokenOfType(type: TokenType): AccessToken {
   return { token: 't', format: 'jwt', claims: {}, header: { alg: 'RS256' }, issuer: 'https://issuer.example/', scopes: [], type };
@@ -75,7 +60,7 @@ describe('assertTokenType', () => {
   ];
   for (const [required, actual, description] of FAILURES) {
     it(`rejects a ${actual} token where a ${required} token is required with 403 invalid_token_type`, () => {
-      const error = failure(() => assertTokenType(tokenOfType(actual), required));
+      const error = thrown(() => assertTokenType(tokenOfType(actual), required));
       expect(error.code).toBe('invalid_token_type');
       expect(error.status).toBe(403);
       expect(error.description).toBe(description);

@@ -2,7 +2,8 @@
  * Route-policy rows for an API gateway that sorts routes into token buckets: routes that need a
  * user token (they resolve ownership and quota from the user) and routes that take either a user
  * or a client token (stateless operations). Shaped like `RouteRule` of `@tokengate/core`, so a
- * test can spread them into any adapter's `routePolicy()` and add rows of its own.
+ * route-policy test (core's and each adapter's) can spread them into `routePolicy()` and add
+ * rows of its own.
  */
 
 /** One row: a path pattern and the token type it takes. */
