@@ -1,6 +1,8 @@
 /**
- * The HTTP family's servers, shared by `http.ts` and `http-server.ts`.
+ * The HTTP family's servers as the load generator sees them (ids, names, variants), shared by
+ * `http.ts` and `http-server.ts`. The anchors' servers are listed in bench/anchors/servers.ts.
  */
+import { FRAMEWORKS, type Framework, type HttpVariant } from './types.js';
 
 /** What the servers need to know about the issuer. */
 export interface ServerSettings {
@@ -11,25 +13,40 @@ export interface ServerSettings {
   readonly publicKeyPem: string;
 }
 
-/** Every server, in run order; each framework's bare server comes first (ratios use it). */
-export const SERVER_IDS = [
-  'express-bare',
-  'express-noop',
-  'express-tokengate',
-  'express-lookup',
-  'express-oauth2-jwt-bearer',
-  'express-jwt',
-  'fastify-bare',
-  'fastify-noop',
-  'fastify-tokengate',
-  'fastify-lookup',
-  'fastify-jwt-static',
-  'fastify-jwt-get-jwks',
-  'koa-bare',
-  'koa-noop',
-  'koa-tokengate',
-  'koa-lookup',
-  'koa-jwt',
-] as const;
-export type ServerId = (typeof SERVER_IDS)[number];
+/** One server of the HTTP family. */
+export interface ServerSpec {
+  readonly id: string;
+  readonly framework: Framework;
+  readonly variant: HttpVariant;
+  readonly name: string;
+}
 
+export type CoreVariant = 'bare' | 'noop' | 'lookup' | 'tokengate';
+const CORE_VARIANTS: readonly CoreVariant[] = ['bare', 'lookup', 'tokengate', 'noop'];
+
+const LOOKUP = '(the least a correct cache does; no verification)';
+const NAMES: Record<Framework, Record<CoreVariant, string>> = {
+  express: {
+    bare: 'bare Express 5',
+    noop: 'diagnostic: bare + one no-op middleware',
+    lookup: `bare + a lookup-only middleware ${LOOKUP}`,
+    tokengate: '@tokengate/express `auth()`',
+  },
+  fastify: {
+    bare: 'bare Fastify 5',
+    noop: 'diagnostic: bare + one no-op `onRequest` hook',
+    lookup: `bare + a lookup-only \`onRequest\` hook ${LOOKUP}`,
+    tokengate: '@tokengate/fastify plugin',
+  },
+  koa: {
+    bare: 'bare Koa 3',
+    noop: 'diagnostic: bare + one no-op middleware',
+    lookup: `bare + a lookup-only middleware ${LOOKUP}`,
+    tokengate: '@tokengate/koa `auth()`',
+  },
+};
+
+/** The default servers, in report order: per framework bare, the lookup-only row, tokengate and the no-op diagnostic. */
+export const CORE_SERVERS: readonly (ServerSpec & { readonly variant: CoreVariant })[] = FRAMEWORKS.flatMap((framework) =>
+  CORE_VARIANTS.map((variant) => ({ id: `${framework}-${variant}`, framework, variant, name: NAMES[framework][variant] })),
+);

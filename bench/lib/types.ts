@@ -42,10 +42,19 @@ export interface MicroFamilyResult {
 /** `lookup`: the diagnostic row of bench/lib/lookup-floor.ts (the least a correct cache does). */
 export type HttpVariant = 'bare' | 'noop' | 'lookup' | 'tokengate' | 'anchor';
 export type TokenMode = 'pool' | 'same';
+export type Framework = 'express' | 'fastify' | 'koa';
+export const FRAMEWORKS: readonly Framework[] = ['express', 'fastify', 'koa'];
+
+/** What every family function takes. */
+export interface FamilyOptions {
+  readonly mode: Mode;
+  /** Add the competitor anchors (bench/anchors) to the micro and HTTP families. */
+  readonly anchors: boolean;
+}
 
 export interface HttpRow {
   readonly server: string;
-  readonly framework: 'express' | 'fastify' | 'koa';
+  readonly framework: Framework;
   readonly name: string;
   readonly variant: HttpVariant;
   readonly mode: TokenMode;
