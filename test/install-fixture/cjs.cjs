@@ -6,6 +6,8 @@ const names = {
   koa: typeof require('@tokengate/koa').auth,
   fastify: typeof require('@tokengate/fastify').default,
   testing: typeof require('@tokengate/testing').createTestIssuer,
+  mcp: typeof require('@tokengate/mcp').mcpAuth,
+  adapter: typeof require('@tokengate/core/adapter').createAdapterKit,
 };
 const verifier = core.createVerifier({ issuer: 'https://auth.example.com/', audience: 'https://api.example.com' });
 console.log(JSON.stringify({ names, verifier: typeof verifier.verify }));

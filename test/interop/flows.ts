@@ -147,6 +147,20 @@ export async function authorizationCode(
     ...(options.scope.split(' ').includes('offline_access') ? { prompt: 'consent' } : {}),
   }).toString();
 
+  const redirect = await authorizeInBrowser(authorize, options.login, REDIRECT_URI);
+  if (redirect.searchParams.get('state') !== state) throw new Error('authorization response state mismatch');
+  const code = redirect.searchParams.get('code') as string;
+  const tokens = await token(provider, provider.clients.web, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier, resource });
+  return { code, iss: redirect.searchParams.get('iss'), tokens };
+}
+
+/**
+ * What a browser does with an authorization request: follow redirects and post the
+ * devInteractions login (as `login`) and consent forms, cookies kept, until the provider
+ * redirects to `redirectUri`; that redirect (read, never requested) is returned. Throws on an
+ * error response or a redirect without a code.
+ */
+export async function authorizeInBrowser(authorize: URL, login: string, redirectUri: string): Promise<URL> {
   const jar = new CookieJar();
   let request: { url: URL; form?: URLSearchParams } = { url: authorize };
   for (let step = 0; step < MAX_STEPS; step++) {
@@ -164,20 +178,11 @@ export async function authorizationCode(
     if (response.status >= 300 && response.status < 400 && location) {
       await response.body?.cancel();
       const next = new URL(location, url);
-      if (`${next.origin}${next.pathname}` === REDIRECT_URI) {
+      if (`${next.origin}${next.pathname}` === redirectUri) {
         const error = next.searchParams.get('error');
         if (error) throw new Error(`authorization failed: ${error} ${next.searchParams.get('error_description') ?? ''}`);
-        if (next.searchParams.get('state') !== state) throw new Error('authorization response state mismatch');
-        const code = next.searchParams.get('code');
-        if (!code) throw new Error('authorization response without code');
-        const tokens = await token(provider, provider.clients.web, {
-          grant_type: 'authorization_code',
-          code,
-          redirect_uri: REDIRECT_URI,
-          code_verifier: verifier,
-          resource,
-        });
-        return { code, iss: next.searchParams.get('iss'), tokens };
+        if (!next.searchParams.get('code')) throw new Error('authorization response without code');
+        return next;
       }
       request = { url: next };
       continue;
@@ -185,10 +190,10 @@ export async function authorizationCode(
     const html = await response.text();
     if (response.status !== 200) throw new Error(`unexpected ${response.status} from ${url.pathname}: ${html.slice(0, 200)}`);
     const { prompt, action } = interactionForm(html, url);
-    const fields: Record<string, string> = prompt === 'login' ? { prompt, login: options.login, password: 'any' } : { prompt };
+    const fields: Record<string, string> = prompt === 'login' ? { prompt, login, password: 'any' } : { prompt };
     request = { url: action, form: new URLSearchParams(fields) };
   }
-  throw new Error(`authorization did not reach ${REDIRECT_URI} within ${MAX_STEPS} steps`);
+  throw new Error(`authorization did not reach ${redirectUri} within ${MAX_STEPS} steps`);
 }
 
 /** Header and payload of a JWS, unverified (to report what the provider emits). */

@@ -71,8 +71,21 @@ function signingKey(): Record<string, unknown> {
 
 const secret = () => randomBytes(24).toString('base64url');
 
+/** A resource server oidc-provider issues tokens for (RFC 8707). */
+export type ResourceInfo = Record<string, unknown>;
+
+/** Extras of a provider. */
+export interface ProviderOptions {
+  /** More resources, read on each request (their URLs may be known only once their servers listen). */
+  readonly resources?: () => Readonly<Record<string, ResourceInfo>>;
+  /** Open dynamic client registration (RFC 7591), for clients that register themselves (MCP). */
+  readonly registration?: boolean;
+  /** More scopes the provider knows. */
+  readonly scopes?: readonly string[];
+}
+
 /** Start oidc-provider on 127.0.0.1:0. Always `close()` it (afterAll). */
-export async function startProvider(): Promise<ProviderHarness> {
+export async function startProvider(options: ProviderOptions = {}): Promise<ProviderHarness> {
   const unmute = muteProviderNotices();
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const server = createServer((req, res) => {
@@ -126,13 +139,14 @@ export async function startProvider(): Promise<ProviderHarness> {
       ],
       jwks: { keys: [signingKey()] },
       cookies: { keys: [secret()] },
-      scopes: SCOPES,
+      scopes: [...SCOPES, ...(options.scopes ?? [])],
       findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => ({ sub }) }),
       pkce: { required: () => true },
       rotateRefreshToken: true,
       clientBasedCORS: () => false,
       features: {
         devInteractions: { enabled: true },
+        registration: { enabled: options.registration === true },
         clientCredentials: { enabled: true },
         introspection: {
           enabled: true,
@@ -149,7 +163,7 @@ export async function startProvider(): Promise<ProviderHarness> {
           defaultResource: (_ctx: unknown, _client: unknown, oneOf?: string | string[]) => oneOf ?? API_AUDIENCE,
           useGrantedResource: () => true,
           getResourceServerInfo: (_ctx: unknown, resource: string) => {
-            const info = resourceServers[resource];
+            const info = resourceServers[resource] ?? options.resources?.()[resource];
             if (!info) throw new errors.InvalidTarget();
             return info;
           },

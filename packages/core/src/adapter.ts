@@ -7,6 +7,7 @@
 // The adapter kit (gate/): options checked, verifiers made, gates and steps built, once per factory.
 export { createAdapterKit, type AdapterKit, type AdapterKitSettings, type Prepared, type Answering } from './gate/kit.js';
 export { createGuardFamily, type GuardFamily, type ScopeArgument } from './gate/guard-family.js';
+export { createConfiguredSteps, type RouteConfig } from './gate/configured-steps.js';
 export { createStep, createRouteStep, ANY_TOKEN, type Step, type RouteStep, type StepInput, type StepSettings } from './gate/steps.js';
 export { createGate, type Gate, type GateSettings } from './gate/gate.js';
 export { attachToken } from './gate/request-state.js';
@@ -28,5 +29,7 @@ export { routePath, routerBehaviour, type RouterBehaviour, type RouterSettings }
 // The request (request/) and the response to a failure (errors/).
 export { publicUrl, type RequestContext, type PublicOriginSettings } from './request/context.js';
 export { NodeRequestContext, type NodeIncoming } from './request/node-context.js';
+export { isPreflight } from './request/preflight.js';
+export { metadataResponse, type MetadataResponse } from './request/resource-metadata.js';
 export { renderFailure, type RenderedFailure, type ProblemFormatter } from './errors/render.js';
 export { isAccessToken } from './token/access-token.js';

@@ -19,6 +19,10 @@ export type {
   VerificationMode,
 } from './options/types.js';
 export type { PublicOptions } from './options/public-view.js';
+export type { ProtectedResourceOptions, CorsOptions, ScopeImplications } from './options/resource-types.js';
+
+// Protected-resource metadata (RFC 9728) of a verifier with `resource` (request/resource-metadata.ts).
+export { protectedResourceMetadata, type ProtectedResourceMetadata, type MetadataLocation } from './request/resource-metadata.js';
 export type { TokenCacheOptions } from './token/token-cache.js';
 
 // The verified token (token/): access token, scopes (`scope`, `scp`, `permissions`), user vs client.
@@ -30,11 +34,12 @@ export { classifyToken, assertTokenType, type TokenClassifier } from './token/to
 // Requirements and claim predicates (policy/): what guards and route rules check.
 export { claimEquals, claimIncludes, claimCheck, assertClaim, readClaim, type ClaimPredicate, type DescribedClaimPredicate } from './policy/claims.js';
 export { ClaimMismatchError } from './policy/claim-mismatch.js';
+export { assertAuthentication, type AuthenticationRequirement } from './policy/step-up.js';
 export type { Requirement } from './policy/requirements.js';
 export type { RouteRule, RoutePolicyOptions, UnmatchedRoutes } from './policy/route-policy.js';
 
 // Failures (errors/): one error class, the code → status table, RFC 9457 bodies, RFC 6750 challenges.
-export { TokenGateError, isTokenGateError, type TokenGateErrorOptions, type ErrorPresentation, type ErrorHeaders } from './errors/error.js';
+export { TokenGateError, isTokenGateError, type TokenGateErrorOptions, type ErrorPresentation, type ErrorHeaders, type StepUp } from './errors/error.js';
 export { ERROR_CODES, type TokenGateErrorCode, type ErrorCodeInfo } from './errors/codes.js';
 export { PROBLEM_CONTENT_TYPE, DEFAULT_PROBLEM_TYPE_BASE, type ProblemDetails } from './errors/problem.js';
 export { IntrospectionConfigurationError } from './opaque/failures.js';

@@ -15,6 +15,7 @@ import { checkReady } from './keys/readiness.js';
 import { createKeyStore } from './keys/create-key-store.js';
 import { chooseVerification } from './opaque/dispatch.js';
 import { createOpaqueVerifier } from './opaque/verify-opaque.js';
+import { presentationOf } from './errors/presentation.js';
 import { publicView, type PublicOptions } from './options/public-view.js';
 import type { VerifierOptions } from './options/types.js';
 import { resolveOptions } from './options/validate.js';
@@ -73,7 +74,7 @@ export interface VerifierStats {
  */
 export function createVerifier(input: VerifierOptions): Verifier {
   const options = resolveOptions(input);
-  const fail = createFailureReporter({ presentation: { realm: options.realm, problemTypeBase: options.problemTypeBase }, onError: options.onError });
+  const fail = createFailureReporter({ presentation: presentationOf(options), onError: options.onError });
   const cache = options.cache && new TokenCache(options.cache, options);
   const keys = createKeyStore(options, cache);
   const opaque = options.mode === 'jwt' ? undefined : createOpaqueVerifier(options, keys);

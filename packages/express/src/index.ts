@@ -15,7 +15,7 @@ declare global {
   }
 }
 
-export { auth, requireToken, requireUserToken, requireClientToken, requireScopes, requireAnyScope, requireClaims, routePolicy } from './middleware.js';
+export { auth, requireToken, requireUserToken, requireClientToken, requireScopes, requireAnyScope, requireClaims, requireAuthentication, routePolicy, protectedResourceMetadata } from './middleware.js';
 export type { ExpressRequestLike, ExpressResponseLike, NextFunction, TokenGateMiddleware } from './respond.js';
 export type { AuthOptions, GuardOptions } from '@tokengate/core/adapter';
 export { createVerifier, TokenGateError, isTokenGateError, claimEquals, claimIncludes, claimCheck } from '@tokengate/core';

@@ -48,5 +48,5 @@ export function routePolicy(rules: readonly RouteRule[], options?: RoutePolicyOp
   };
 }
 
-/** `requireUserToken`, `requireClientToken`, `requireScopes`, `requireAnyScope`, `requireClaims`: see `GuardFamily`. */
-export const { requireUserToken, requireClientToken, requireScopes, requireAnyScope, requireClaims } = createGuardFamily<TokenGateHook, GuardOptions>(requireToken);
+/** The guards every adapter has: see `GuardFamily`. */
+export const { requireUserToken, requireClientToken, requireScopes, requireAnyScope, requireClaims, requireAuthentication } = createGuardFamily<TokenGateHook, GuardOptions>(requireToken);

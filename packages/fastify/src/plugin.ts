@@ -1,21 +1,10 @@
 /** The `tokengate` plugin: authenticates every route of its context, with settings from `config.tokengate`. */
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import {
-  AUTH_OPTION_NAMES,
-  checkAdapterOptions,
-  checkKnownOptions,
-  compileRequirement,
-  createStep,
-  REQUIREMENT_NAMES,
-  requirementOf,
-  VERIFIER_OPTION_NAMES,
-  type AuthOptions,
-  type Step,
-} from '@tokengate/core/adapter';
-import type { Verifier, VerifierOptions } from '@tokengate/core';
+import { AUTH_OPTION_NAMES, checkAdapterOptions, createConfiguredSteps, createStep, metadataResponse, VERIFIER_OPTION_NAMES, type AuthOptions } from '@tokengate/core/adapter';
+import { protectedResourceMetadata, type Verifier, type VerifierOptions } from '@tokengate/core';
 import { kit } from './hooks.js';
-import { settle, stepInput, type RouteAuthConfig } from './respond.js';
+import { settle, stepInput } from './respond.js';
 
 /**
  * Options of the plugin: verifier options (or `{ verifier }`, or neither to use the
@@ -24,40 +13,41 @@ import { settle, stepInput, type RouteAuthConfig } from './respond.js';
  */
 export type TokenGatePluginOptions = AuthOptions & (VerifierOptions | { readonly verifier?: Verifier });
 
-/** The names `config.tokengate` takes: a requirement, and `optional`. */
-const ROUTE_CONFIG_NAMES: readonly string[] = [...Object.keys(REQUIREMENT_NAMES), 'optional'];
 /** The plugin takes the verifier options (or `verifier`) and the hooks' options in one object. */
 const PLUGIN_OPTION_NAMES: readonly string[] = [...AUTH_OPTION_NAMES, ...Object.keys(VERIFIER_OPTION_NAMES), 'verifier'];
 
 function pluginSource(options: TokenGatePluginOptions): VerifierOptions | Verifier | undefined {
   if ('verifier' in options && options.verifier !== undefined) return options.verifier;
-  if (!('issuer' in options) && !('audience' in options)) return undefined;
+  if (!('issuer' in options) && !('audience' in options) && !('resource' in options)) return undefined;
   // The verifier options alone: the hooks' own options are not createVerifier()'s.
   const { optional: _optional, errors: _errors, formatProblem: _formatProblem, ...verifierOptions } = options as VerifierOptions & AuthOptions;
   return verifierOptions;
 }
 
+/** RFC 9728 metadata, unauthenticated, at the path-inserted location and the root form (HEAD comes with GET). */
+function serveMetadata(fastify: FastifyInstance, options: Verifier['options']): void {
+  for (const path of protectedResourceMetadata({ options })?.paths ?? []) {
+    fastify.route({
+      method: ['GET', 'OPTIONS'],
+      url: path,
+      config: { tokengate: false },
+      handler: async function tokengateMetadata(request, reply) {
+        const response = metadataResponse(options, request.method, path) ?? { status: 404, headers: {}, body: undefined };
+        return reply.code(response.status).headers(response.headers).send(response.body ?? '');
+      },
+    });
+  }
+}
+
 async function tokengatePlugin(fastify: FastifyInstance, options: TokenGatePluginOptions): Promise<void> {
   checkAdapterOptions(options, PLUGIN_OPTION_NAMES, 'the tokengate plugin options');
-  const gate = kit.gate(pluginSource(options));
+  const source = pluginSource(options);
+  const verifier = source === undefined ? undefined : kit.verifier(source);
+  const gate = kit.gate(verifier);
+  if (verifier?.options.resource !== undefined) serveMetadata(fastify, verifier.options);
   const answering = { delegate: options.errors === 'delegate', formatProblem: options.formatProblem };
   const everyRoute = createStep(gate, { optional: options.optional === true });
-  /** Keyed by the route's `config.tokengate` object, which Fastify keeps by reference. */
-  const routeSteps = new WeakMap<RouteAuthConfig, Step>();
-
-  function stepOf(config: RouteAuthConfig): Step {
-    let step = routeSteps.get(config);
-    if (step === undefined) {
-      if (typeof config !== 'object' || config === null) throw new TypeError('config.tokengate must be false or an object');
-      // Read member by member: object rest would drop members a class defines by getters, and the route would take any token.
-      checkKnownOptions(config, ROUTE_CONFIG_NAMES, 'config.tokengate');
-      const optional: unknown = config.optional;
-      if (optional !== undefined && typeof optional !== 'boolean') throw new TypeError('config.tokengate.optional must be a boolean');
-      step = createStep(gate, { optional: optional ?? options.optional === true }, compileRequirement(requirementOf(config)));
-      routeSteps.set(config, step);
-    }
-    return step;
-  }
+  const stepOf = createConfiguredSteps(gate, { optional: options.optional === true }, 'config.tokengate');
 
   // `undefined` until authenticated, as `req.auth` (Express) and `ctx.state.auth` (Koa).
   fastify.decorateRequest('auth', undefined);

@@ -3,7 +3,7 @@
  * this file turns its steps into Koa middleware that put the token on `ctx.state.auth`.
  */
 import type { Context, Middleware, Next } from 'koa';
-import { createAdapterKit, createGuardFamily, ownMember, type AuthOptions, type GuardOptions, type Prepared, type StepInput } from '@tokengate/core/adapter';
+import { createAdapterKit, createGuardFamily, metadataResponse, ownMember, type AuthOptions, type GuardOptions, type Prepared, type StepInput } from '@tokengate/core/adapter';
 import type { AccessToken, Requirement, RoutePolicyOptions, RouteRule, TokenGateError, Verifier, VerifierOptions } from '@tokengate/core';
 import { answer, KoaContext } from './respond.js';
 
@@ -73,5 +73,23 @@ export function routePolicy(rules: readonly RouteRule[], options?: RoutePolicyOp
   };
 }
 
-/** `requireUserToken`, `requireClientToken`, `requireScopes`, `requireAnyScope`, `requireClaims`: see `GuardFamily`. */
-export const { requireUserToken, requireClientToken, requireScopes, requireAnyScope, requireClaims } = createGuardFamily<Middleware, GuardOptions>(requireToken);
+/**
+ * Serve this API's protected-resource metadata (RFC 9728) without authentication, at the
+ * path-inserted location and the root form, for a verifier configured with `resource`. Use it
+ * before `auth()`; other requests pass on.
+ * @example app.use(protectedResourceMetadata(verifier)); app.use(auth(verifier));
+ */
+export function protectedResourceMetadata(source: VerifierOptions | Verifier): Middleware {
+  const { options } = kit.verifier(source);
+  if (options.resource === undefined) throw new TypeError('protectedResourceMetadata() needs a verifier with the "resource" option');
+  return async function tokengateMetadata(ctx: Context, next: Next): Promise<void> {
+    const response = metadataResponse(options, ctx.method, ctx.URL.pathname);
+    if (response === undefined) return next();
+    ctx.status = response.status;
+    ctx.set(response.headers);
+    ctx.body = response.body ?? '';
+  };
+}
+
+/** The guards every adapter has: see `GuardFamily`. */
+export const { requireUserToken, requireClientToken, requireScopes, requireAnyScope, requireClaims, requireAuthentication } = createGuardFamily<Middleware, GuardOptions>(requireToken);

@@ -12,6 +12,11 @@ export interface ChallengeParameters {
   readonly errorDescription?: string | undefined;
   /** Scopes required by the resource (RFC 6750 §3, `insufficient_scope`). */
   readonly scope?: readonly string[] | undefined;
+  /** Step-up (RFC 9470 §3): the authentication context classes and the maximum authentication age (seconds). */
+  readonly acrValues?: readonly string[] | undefined;
+  readonly maxAge?: number | undefined;
+  /** The URL of this resource's protected-resource metadata (RFC 9728 §5.1). */
+  readonly resourceMetadata?: string | undefined;
 }
 
 // RFC 6750 §3: error_description is %x20-21 / %x23-5B / %x5D-7E. Characters outside
@@ -42,5 +47,8 @@ export function formatChallenge(parameters: ChallengeParameters): string {
   if (parameters.scope !== undefined && parameters.scope.length > 0) {
     parts.push(`scope=${quote(parameters.scope.join(' '))}`);
   }
+  if (parameters.acrValues !== undefined && parameters.acrValues.length > 0) parts.push(`acr_values=${quote(parameters.acrValues.join(' '))}`);
+  if (parameters.maxAge !== undefined) parts.push(`max_age=${quote(String(parameters.maxAge))}`);
+  if (parameters.resourceMetadata !== undefined) parts.push(`resource_metadata=${quote(parameters.resourceMetadata)}`);
   return parts.length === 0 ? 'Bearer' : `Bearer ${parts.join(', ')}`;
 }

@@ -19,6 +19,10 @@ export interface ErrorPresentation {
   readonly realm: string;
   /** Base for problem `type` URIs. */
   readonly problemTypeBase: string;
+  /** The protected-resource metadata URL every 401 and 403 challenge points at (RFC 9728 §5.1). */
+  readonly resourceMetadata?: string | undefined;
+  /** Let browser clients read the challenge: `Access-Control-Expose-Headers` on every error response. */
+  readonly exposeHeaders?: boolean | undefined;
 }
 
 /** Options for a single error. */
@@ -31,11 +35,24 @@ export interface TokenGateErrorOptions {
   readonly extensions?: Readonly<Record<string, unknown>>;
   /** Seconds for `Retry-After` on a 503. Default 5. */
   readonly retryAfter?: number;
+  /** Step-up (`insufficient_user_authentication`, RFC 9470): what the challenge asks for. */
+  readonly stepUp?: StepUp;
   /** Realm and problem type base. Default realm `api` and `https://tokengate.dev/problems/`. */
   readonly presentation?: ErrorPresentation;
   /** The failure's id, kept when an error is presented again. Default a fresh `urn:uuid:…`. */
   readonly instance?: string;
 }
+
+/** What an `insufficient_user_authentication` challenge asks for (RFC 9470 §3). */
+export interface StepUp {
+  /** Acceptable authentication context classes (`acr_values`). */
+  readonly acrValues?: readonly string[] | undefined;
+  /** Seconds since the user authenticated (`max_age`). */
+  readonly maxAge?: number | undefined;
+}
+
+/** Scopes a client never gets by asking again, so a challenge never names them. */
+const UNREQUESTABLE_SCOPES: ReadonlySet<string> = new Set(['offline_access']);
 
 const DEFAULT_PRESENTATION: ErrorPresentation = Object.freeze({ realm: 'api', problemTypeBase: DEFAULT_PROBLEM_TYPE_BASE });
 
@@ -47,11 +64,15 @@ const BRAND = Symbol.for('tokengate.error');
 
 function challengeOf(error: TokenGateError): string {
   const oauth = ERROR_CODES[error.code].oauth;
+  const { realm, resourceMetadata } = error.presentation;
   return formatChallenge({
-    realm: error.presentation.realm,
+    realm,
     error: oauth ? error.code : undefined,
     errorDescription: oauth ? error.description : undefined,
-    scope: error.code === 'insufficient_scope' ? error.requiredScopes : undefined,
+    scope: error.code === 'insufficient_scope' ? error.requiredScopes.filter((scope) => !UNREQUESTABLE_SCOPES.has(scope)) : undefined,
+    acrValues: error.stepUp?.acrValues,
+    maxAge: error.stepUp?.maxAge,
+    resourceMetadata: error.status === 401 || error.status === 403 ? resourceMetadata : undefined,
   });
 }
 
@@ -60,6 +81,8 @@ function headersOf(error: TokenGateError): ErrorHeaders {
   const values: Record<string, string> = {};
   if (error.status === 400 || error.status === 401 || error.status === 403) values['WWW-Authenticate'] = challengeOf(error);
   if (error.status === 503) values['Retry-After'] = String(error.retryAfter);
+  const exposed = Object.keys(values);
+  if (error.presentation.exposeHeaders === true && exposed.length > 0) values['Access-Control-Expose-Headers'] = exposed.join(', ');
   const headers = function headers(): Record<string, string> {
     return { ...values };
   };
@@ -98,6 +121,8 @@ export class TokenGateError extends Error {
   readonly retryAfter: number;
   /** The realm and problem type base this error is rendered with. */
   readonly presentation: ErrorPresentation;
+  /** What a step-up challenge asks for (`insufficient_user_authentication`). */
+  readonly stepUp: StepUp | undefined;
   /**
    * Response headers: `WWW-Authenticate` on 400/401/403, `Retry-After` on 503. Call it
    * (`error.headers()`) for a plain object; it also carries the headers as its own enumerable
@@ -118,6 +143,7 @@ export class TokenGateError extends Error {
     this.extensions = Object.freeze({ ...options.extensions });
     this.retryAfter = Number.isFinite(options.retryAfter) ? Math.max(1, Math.ceil(options.retryAfter as number)) : 5;
     this.presentation = options.presentation ?? DEFAULT_PRESENTATION;
+    this.stepUp = options.stepUp;
     this.headers = headersOf(this);
   }
 
@@ -132,8 +158,8 @@ export class TokenGateError extends Error {
   }
 
   #options(): TokenGateErrorOptions {
-    const { cause, requiredScopes, extensions, retryAfter, presentation, instance } = this;
-    return { cause, requiredScopes, extensions, retryAfter, presentation, instance };
+    const { cause, requiredScopes, extensions, retryAfter, presentation, instance, stepUp } = this;
+    return { cause, requiredScopes, extensions, retryAfter, presentation, instance, ...(stepUp === undefined ? {} : { stepUp }) };
   }
 
   /** The RFC 9457 body, with `error` and `error_description` unless no credentials were sent. */

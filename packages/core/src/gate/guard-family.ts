@@ -22,6 +22,11 @@ export interface GuardFamily<M, O extends object> {
   /** At least one of the listed scopes, optionally followed by options. */
   requireAnyScope(...scopes: ScopeArgument[]): M;
   requireAnyScope(...args: [...scopes: ScopeArgument[], options: O]): M;
+  /**
+   * Step-up (RFC 9470): the user authenticated with one of `acr` and/or at most `maxAge` seconds
+   * ago, else 401 `insufficient_user_authentication` with `acr_values` / `max_age` in the challenge.
+   */
+  requireAuthentication(authentication: { readonly acr?: string | readonly string[]; readonly maxAge?: number }, options?: O | Verifier): M;
   /** Every claim predicate must hold (401 `invalid_token` otherwise), optionally followed by options. */
   requireClaims(...predicates: ClaimPredicate[]): M;
   requireClaims(...args: [...predicates: ClaimPredicate[], options: O]): M;
@@ -36,6 +41,11 @@ export function createGuardFamily<M, O extends object>(requireToken: (requiremen
   return {
     requireUserToken: (options) => requireToken({ token: 'user' }, options),
     requireClientToken: (options) => requireToken({ token: 'client' }, options),
+    requireAuthentication: (authentication, options) => {
+      if (authentication === null || typeof authentication !== 'object') throw new TypeError('requireAuthentication() needs { acr } and/or { maxAge }');
+      if (authentication.acr === undefined && authentication.maxAge === undefined) throw new TypeError('requireAuthentication() needs { acr } and/or { maxAge }');
+      return requireToken({ acr: authentication.acr, maxAge: authentication.maxAge }, options);
+    },
     requireScopes(...args: Argument[]) {
       const { items, options } = splitGuardArguments<string, O>('requireScopes', args as (string | O)[]);
       return requireToken({ scopes: items }, options as O);

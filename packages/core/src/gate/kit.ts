@@ -45,6 +45,8 @@ export interface AdapterKit {
   routePolicy(rules: readonly RouteRule[], options?: RoutePolicyOptions & GuardOptions): Prepared<RouteStep>;
   /** A gate for `source`, for adapters that build steps themselves (per-route configuration). */
   gate(source: VerifierSource | undefined): Gate;
+  /** The verifier of `source` (made now from options), for what is served without a gate (metadata). */
+  verifier(source: VerifierSource): Verifier;
 }
 
 function answering(options: AuthOptions): Answering {
@@ -62,6 +64,11 @@ export function createAdapterKit(settings: AdapterKitSettings): AdapterKit {
   }
   return {
     gate,
+    verifier(source) {
+      const verifier = verifierFrom(source, settings.log);
+      if (verifier === undefined) throw new TypeError('A verifier or verifier options are required');
+      return verifier;
+    },
     auth(source, options = {}) {
       checkAdapterOptions(options, AUTH_OPTION_NAMES, 'auth() options');
       const own = gate(source);

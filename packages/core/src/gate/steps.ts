@@ -7,6 +7,7 @@ import { compileRequirement, type CompiledRequirement } from '../policy/requirem
 import { routeDeniedError, type RoutePolicy } from '../policy/route-policy.js';
 import type { RouterBehaviour } from '../policy/route-path.js';
 import type { RequestContext } from '../request/context.js';
+import { isPreflight } from '../request/preflight.js';
 import type { AccessToken } from '../token/types.js';
 import { adoptRequestAuth, type AdoptForeignAuth } from './adoption.js';
 import type { Gate } from './gate.js';
@@ -23,7 +24,7 @@ export interface StepInput {
 
 /**
  * One middleware's work for one request: the token to attach, or `undefined` to go on without
- * one (an optional request without credentials, a public route); rejects with the reported
+ * one (an optional request without credentials, a public route, a CORS preflight); rejects with the reported
  * `TokenGateError` to answer.
  */
 export type Step = (input: StepInput) => Promise<AccessToken | undefined>;
@@ -49,6 +50,8 @@ export const ANY_TOKEN: CompiledRequirement = compileRequirement();
 export function createStep(gate: Gate, settings: StepSettings, requirement: CompiledRequirement = ANY_TOKEN): Step {
   const { optional, adoptForeignAuth } = settings;
   return async function step({ request, context, current }: StepInput): Promise<AccessToken | undefined> {
+    // A CORS preflight carries no credentials by design: the application's CORS handling answers it.
+    if (isPreflight(context)) return undefined;
     try {
       adoptRequestAuth(request, current, adoptForeignAuth);
       return await gate.authorize(request, context, requirement, optional);
@@ -75,6 +78,7 @@ export function createRouteStep(gate: Gate, settings: StepSettings, policy: Rout
     return step;
   }
   return async function routeStep(input: StepInput, path: string, router?: RouterBehaviour): Promise<AccessToken | undefined> {
+    if (isPreflight(input.context)) return undefined;
     let decision;
     try {
       decision = policy.match(input.context.method ?? 'GET', path, router);

@@ -5,6 +5,7 @@
  */
 import { createAccessToken } from '../token/access-token.js';
 import { refuseBoundToken } from '../token/confirmation.js';
+import { recordVerification } from '../token/verification-context.js';
 import type { TokenCache } from '../token/token-cache.js';
 import type { AccessToken } from '../token/types.js';
 import type { KeyStore } from '../keys/key-store.js';
@@ -40,6 +41,7 @@ export function createJwtVerifier(options: ResolvedOptions, keys: KeyStore, cach
     const used = await verifySignature(token, key, signingInput, signature, options.signatureVerifier);
     checkClaims(payload, claimPolicy, options.clock() / 1000);
     const accessToken = createAccessToken({ token, format: 'jwt', claims: payload, header, issuer, scopeClaims: options.scopeClaims, classify: options.classify });
+    recordVerification(accessToken, options);
     // Before caching: a bound token is never answered from the cache either.
     refuseBoundToken(accessToken, options.dangerouslyAcceptBoundTokensAsBearer);
     cache?.set(accessToken, used.thumbprint, key.freshness);

@@ -10,6 +10,7 @@ import type { ResolvedOptions } from '../options/resolved.js';
 import type { TokenResolver } from '../options/types.js';
 import { createAccessToken, NO_HEADER } from '../token/access-token.js';
 import { refuseBoundToken } from '../token/confirmation.js';
+import { recordVerification } from '../token/verification-context.js';
 import type { AccessToken, Claims } from '../token/types.js';
 import { answerScope, createAnswerCache, tokenDigest, type AnswerCache, type OpaqueOutcome } from './answer-cache.js';
 import { answerPolicy, checkAnswer, type AnswerPolicy } from './answer-rules.js';
@@ -70,7 +71,7 @@ class OpaqueTokens {
   #accept(token: string, claims: Claims): AccessToken {
     const { clock, scopeClaims, classify } = this.#options;
     const issuer = checkAnswer(claims, this.#policy, clock() / 1000);
-    return createAccessToken({ token, format: 'opaque', claims, header: NO_HEADER, issuer, scopeClaims, classify });
+    return recordVerification(createAccessToken({ token, format: 'opaque', claims, header: NO_HEADER, issuer, scopeClaims, classify }), this.#options);
   }
 
   async #load(token: string, digest: string): Promise<OpaqueOutcome> {

@@ -11,6 +11,10 @@ import type { IntrospectionCacheOptions, IntrospectionOptions, JwksOptions, Veri
 export const VERIFIER_OPTION_NAMES: OptionNames<VerifierOptions> = {
   issuer: true,
   audience: true,
+  resource: true,
+  protectedResource: true,
+  cors: true,
+  scopeImplications: true,
   jwksUri: true,
   algorithms: true,
   secret: true,

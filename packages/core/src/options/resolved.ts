@@ -9,6 +9,9 @@ import type { Store } from '../store/store.js';
 import type { ScopeClaimNames } from '../token/scopes.js';
 import type { TokenCacheOptions } from '../token/token-cache.js';
 import type { Claims, Clock, FetchLike, TokenType } from '../token/types.js';
+import type { ScopeExpander } from '../token/scope-implications.js';
+import type { ResolvedResource } from './resource.js';
+import type { CorsOptions } from './resource-types.js';
 import type { IntrospectionAuthMethod, TokenResolver, VerificationMode } from './types.js';
 
 /** Key fetching and caching. Milliseconds. */
@@ -51,6 +54,11 @@ export interface OpaqueCacheSettings {
 export interface ResolvedOptions {
   readonly issuers: readonly string[];
   readonly audiences: readonly string[];
+  /** `resource` and where its metadata lives; `undefined` without `resource`. */
+  readonly resource: ResolvedResource | undefined;
+  readonly cors: CorsOptions | undefined;
+  /** Effective scopes from granted ones (`scopeImplications`). */
+  readonly expandScopes: ScopeExpander | undefined;
   readonly jwksUri: string | undefined;
   readonly algorithms: ReadonlySet<string>;
   readonly secret: Uint8Array | undefined;

@@ -10,6 +10,7 @@ import type { Store } from '../store/store.js';
 import type { ScopeClaimNames } from '../token/scopes.js';
 import type { TokenCacheOptions } from '../token/token-cache.js';
 import type { Claims, Clock, FetchLike, TokenType } from '../token/types.js';
+import type { CorsOptions, ProtectedResourceOptions, ScopeImplications } from './resource-types.js';
 
 /** How the issuer's signing keys are fetched and cached. Durations in milliseconds, as their names say. */
 export interface JwksOptions {
@@ -103,8 +104,20 @@ export type VerificationMode = 'jwt' | 'introspect' | 'auto';
 export interface VerifierOptions {
   /** Accepted `iss` value(s), matched exactly. `https:` unless loopback or `dangerouslyAllowHttpIssuer`. */
   readonly issuer: string | readonly string[];
-  /** The token's `aud` must contain one of these. */
-  readonly audience: string | readonly string[];
+  /** The token's `aud` must contain one of these. Required unless `resource` is set (then default `[resource]`). */
+  readonly audience?: string | readonly string[];
+  /**
+   * The canonical URL of this protected resource (RFC 8707, RFC 9728), e.g. `https://api.example.com/mcp`:
+   * `https:` (`http:` only on loopback), lower-case scheme and host, no query or fragment. Every
+   * 401 and 403 challenge then points at its metadata (`resource_metadata`).
+   */
+  readonly resource?: string;
+  /** Members of the protected-resource metadata document (needs `resource`). */
+  readonly protectedResource?: ProtectedResourceOptions;
+  /** Browser clients: error responses expose `WWW-Authenticate`; the metadata's allowed origin. */
+  readonly cors?: CorsOptions;
+  /** Scopes that grant others (`{ 'files:write': ['files:read'] }`), honoured by every scope check. */
+  readonly scopeImplications?: ScopeImplications;
   /** JWKS URL; when absent it is discovered from the issuer's metadata (RFC 8414, then OIDC). Single issuer only. */
   readonly jwksUri?: string;
   /** Allowed JWS algorithms. Default RS/PS/ES 256–512 and EdDSA. `none` is never allowed. */

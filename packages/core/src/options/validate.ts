@@ -13,6 +13,8 @@ import { checkSecureUrl, fail, nonNegative, optionalBoolean, optionalFunction, s
 import { checkKnownOptions } from './known-options.js';
 import { CACHE_OPTION_NAMES, INTROSPECTION_OPTION_NAMES, JWKS_OPTION_NAMES, RENAMED_INTROSPECTION_OPTIONS, RENAMED_JWKS_OPTIONS, SCOPE_CLAIM_OPTION_NAMES, VERIFIER_OPTION_NAMES } from './names.js';
 import type { ResolvedOptions } from './resolved.js';
+import { resolveCors, resolveResource } from './resource.js';
+import { compileScopeImplications } from '../token/scope-implications.js';
 import type { VerificationMode, VerifierOptions } from './types.js';
 
 const TOKEN_METHODS: readonly TokenMethod[] = ['header', 'query', 'body'];
@@ -58,7 +60,7 @@ function checkShape(options: VerifierOptions): void {
   checkBlock(options.cache, CACHE_OPTION_NAMES, 'cache');
   checkBlock(options.scopeClaims, SCOPE_CLAIM_OPTION_NAMES, 'scopeClaims');
   if (options.issuer === undefined) fail('issuer', 'is required (the token issuer URL, e.g. https://auth.example.com/)');
-  if (options.audience === undefined) fail('audience', 'is required (the identifier of this API)');
+  if (options.audience === undefined && options.resource === undefined) fail('audience', 'is required (the identifier of this API), unless "resource" is set');
 }
 
 /** The issuers, each a secure URL, and the JWKS URL, which only a single issuer may fix. */
@@ -75,6 +77,15 @@ function resolveIssuers(options: VerifierOptions): string[] {
   return issuers;
 }
 
+/** `resource`, `protectedResource`, `cors` and `scopeImplications`. */
+function resourceOptions(options: VerifierOptions): Pick<ResolvedOptions, 'resource' | 'cors' | 'expandScopes'> {
+  return {
+    resource: resolveResource(options.resource, options.protectedResource, options.dangerouslyAllowHttpIssuer === true),
+    cors: resolveCors(options.cors),
+    expandScopes: compileScopeImplications(options.scopeImplications),
+  };
+}
+
 /**
  * Validate options and apply defaults.
  * @throws TypeError naming the offending option.
@@ -86,10 +97,12 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   const secret = resolveSecret(options.secret);
   const introspection = resolveIntrospection(options, issuers);
   const resolveToken = optionalFunction(options.resolveToken, 'resolveToken');
+  const { resource } = resourceOptions(options);
   if (introspection && resolveToken) fail('resolveToken', 'cannot be combined with "introspection"; use one source for opaque tokens');
   return Object.freeze({
     issuers: Object.freeze(issuers),
-    audiences: Object.freeze(stringList(options.audience, 'audience')),
+    audiences: Object.freeze(options.audience === undefined ? [resource?.resource as string] : stringList(options.audience, 'audience')),
+    ...resourceOptions(options),
     jwksUri: options.jwksUri,
     algorithms: resolveAlgorithms(options, secret),
     secret,

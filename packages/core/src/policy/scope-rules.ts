@@ -1,9 +1,11 @@
 /**
  * The scope rules of a requirement: all of the listed scopes, or any one of them, else 403
- * `insufficient_scope` naming what is missing (RFC 6750 §3.1).
+ * `insufficient_scope` naming what is missing (RFC 6750 §3.1). Scopes a granted one implies
+ * (`scopeImplications`) count as granted.
  */
 import { TokenGateError } from '../errors/error.js';
 import { hasAllScopes, hasAnyScope, missingScopes } from '../token/scopes.js';
+import { effectiveScopes } from '../token/verification-context.js';
 import type { AccessToken } from '../token/types.js';
 
 const INSUFFICIENT_SCOPE = 'The provided token does not have correct permissions to access this resource';
@@ -22,8 +24,9 @@ function insufficientScope(required: readonly string[], missing: readonly string
  * @example assertScopes(token, ['read:messages'])
  */
 export function assertScopes(token: AccessToken, required: readonly string[]): void {
-  if (hasAllScopes(token.scopes, required)) return;
-  throw insufficientScope(required, missingScopes(token.scopes, required));
+  const granted = effectiveScopes(token);
+  if (hasAllScopes(granted, required)) return;
+  throw insufficientScope(required, missingScopes(granted, required));
 }
 
 /**
@@ -33,6 +36,6 @@ export function assertScopes(token: AccessToken, required: readonly string[]): v
  * @example assertAnyScope(token, ['read:messages', 'admin'])
  */
 export function assertAnyScope(token: AccessToken, required: readonly string[]): void {
-  if (hasAnyScope(token.scopes, required)) return;
+  if (hasAnyScope(effectiveScopes(token), required)) return;
   throw insufficientScope(required, [...required]);
 }

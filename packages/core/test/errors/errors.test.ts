@@ -15,10 +15,11 @@ const TABLE: ReadonlyArray<readonly [TokenGateErrorCode, number, string]> = [
   ['temporarily_unavailable', 503, 'Authorization temporarily unavailable'],
   ['server_error', 500, 'Authorization failed on the server'],
   ['access_denied', 403, 'Access denied'],
+  ['insufficient_user_authentication', 401, 'Stronger authentication required'],
 ];
 
 describe('the code to status table', () => {
-  it('covers exactly the eight codes', () => {
+  it('covers exactly the nine codes', () => {
     expect(Object.keys(ERROR_CODES).sort()).toEqual(TABLE.map(([code]) => code).sort());
   });
 
@@ -169,6 +170,27 @@ describe('response headers', () => {
     expect(error.headers()).toEqual({
       'WWW-Authenticate': 'Bearer realm="api", error="insufficient_scope", error_description="Bad thing", scope="read:a write:a"',
     });
+  });
+
+  it('never ask for offline_access, which no client gets by asking a resource again', () => {
+    const error = new TokenGateError('insufficient_scope', 'Bad thing', { requiredScopes: ['read:a', 'offline_access'] });
+    expect(error.headers()['WWW-Authenticate']).toBe('Bearer realm="api", error="insufficient_scope", error_description="Bad thing", scope="read:a"');
+  });
+
+  it('point every 401 and 403 at the resource metadata, and nothing else', () => {
+    const presentation = { realm: 'api', problemTypeBase: DEFAULT_PROBLEM_TYPE_BASE, resourceMetadata: 'https://api.example.com/.well-known/oauth-protected-resource' };
+    for (const code of ['missing_token', 'invalid_token', 'insufficient_scope', 'invalid_token_type', 'access_denied', 'insufficient_user_authentication'] as const) {
+      expect(new TokenGateError(code, 'x', { presentation }).headers()['WWW-Authenticate']).toMatch(/, resource_metadata="https:\/\/api\.example\.com\/\.well-known\/oauth-protected-resource"$|^Bearer realm="api", resource_metadata=/);
+    }
+    expect(new TokenGateError('invalid_request', 'x', { presentation }).headers()['WWW-Authenticate']).not.toContain('resource_metadata');
+    expect(new TokenGateError('temporarily_unavailable', 'x', { presentation }).headers()).toEqual({ 'Retry-After': '5' });
+  });
+
+  it('expose the challenge to browser clients when the verifier has cors', () => {
+    const presentation = { realm: 'api', problemTypeBase: DEFAULT_PROBLEM_TYPE_BASE, exposeHeaders: true };
+    expect(new TokenGateError('invalid_token', 'x', { presentation }).headers()['Access-Control-Expose-Headers']).toBe('WWW-Authenticate');
+    expect(new TokenGateError('temporarily_unavailable', 'x', { presentation }).headers()['Access-Control-Expose-Headers']).toBe('Retry-After');
+    expect(new TokenGateError('server_error', 'x', { presentation }).headers()).toEqual({});
   });
 
   it('never carry a scope parameter for other codes', () => {

@@ -1,0 +1,89 @@
+/**
+ * RFC 9728 protected-resource metadata: the document and where it is served. Public by nature
+ * (clients read it before they have a token), so its responses carry `Access-Control-Allow-Origin`.
+ */
+import type { ResolvedResource } from '../options/resource.js';
+import type { PublicOptions } from '../options/public-view.js';
+
+/** The metadata document (RFC 9728 §2). */
+export interface ProtectedResourceMetadata {
+  readonly resource: string;
+  readonly authorization_servers: readonly string[];
+  readonly bearer_methods_supported: readonly string[];
+  readonly scopes_supported?: readonly string[];
+  readonly resource_name?: string;
+  readonly resource_documentation?: string;
+  readonly resource_policy_uri?: string;
+  readonly resource_tos_uri?: string;
+}
+
+/** The document and where it lives. */
+export interface MetadataLocation {
+  /** The path-inserted URL (RFC 9728 §3.1), the one challenges name. */
+  readonly url: string;
+  /** Its path, and the root-form path clients fall back to. */
+  readonly paths: readonly string[];
+  readonly document: ProtectedResourceMetadata;
+}
+
+/** A response for adapters to write. */
+export interface MetadataResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  /** `undefined` for HEAD and preflights. */
+  readonly body: string | undefined;
+}
+
+/** What the metadata is built from: the verifier's validated options. */
+type MetadataSource = Pick<PublicOptions, 'resource' | 'issuers' | 'tokenMethods' | 'cors'>;
+
+function document(resource: ResolvedResource, options: MetadataSource): ProtectedResourceMetadata {
+  const described = resource.protectedResource;
+  const optional: Record<string, unknown> = {
+    scopes_supported: described.scopesSupported,
+    resource_name: described.resourceName,
+    resource_documentation: described.resourceDocumentation,
+    resource_policy_uri: described.resourcePolicyUri,
+    resource_tos_uri: described.resourceTosUri,
+  };
+  return Object.freeze({
+    resource: resource.resource,
+    authorization_servers: described.authorizationServers ?? options.issuers,
+    bearer_methods_supported: [...options.tokenMethods],
+    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
+  });
+}
+
+/**
+ * The metadata of a verifier configured with `resource`; `undefined` without one.
+ * @example protectedResourceMetadata(verifier)?.url // 'https://api.example.com/.well-known/oauth-protected-resource/mcp'
+ */
+export function protectedResourceMetadata(verifier: { readonly options: MetadataSource }): MetadataLocation | undefined {
+  return protectedResourceMetadataOf(verifier.options);
+}
+
+/** `protectedResourceMetadata` of validated options. */
+export function protectedResourceMetadataOf(options: MetadataSource): MetadataLocation | undefined {
+  const { resource } = options;
+  if (resource === undefined) return undefined;
+  const paths = resource.metadataPath === resource.rootMetadataPath ? [resource.metadataPath] : [resource.metadataPath, resource.rootMetadataPath];
+  return Object.freeze({ url: resource.metadataUrl, paths: Object.freeze(paths), document: document(resource, options) });
+}
+
+/**
+ * The response to a request for `path` with `method`: the document (GET), its headers (HEAD), a
+ * preflight answer (OPTIONS); `undefined` when the request is not for the metadata.
+ * @example metadataResponse(verifier.options, 'GET', '/.well-known/oauth-protected-resource/mcp')
+ */
+export function metadataResponse(options: MetadataSource, method: string, path: string): MetadataResponse | undefined {
+  const metadata = protectedResourceMetadataOf(options);
+  if (metadata === undefined || !metadata.paths.includes(path)) return undefined;
+  const cors = { 'Access-Control-Allow-Origin': options.cors?.allowOrigin ?? '*' };
+  if (method === 'OPTIONS') {
+    return { status: 204, headers: { ...cors, 'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS', 'Access-Control-Allow-Headers': '*', 'Access-Control-Max-Age': '86400' }, body: undefined };
+  }
+  if (method !== 'GET' && method !== 'HEAD') return { status: 405, headers: { Allow: 'GET, HEAD, OPTIONS' }, body: undefined };
+  const body = JSON.stringify(metadata.document);
+  const headers = { ...cors, 'Content-Type': 'application/json', 'Cache-Control': `public, max-age=${options.resource?.protectedResource.maxAge ?? 3600}` };
+  return { status: 200, headers, body: method === 'HEAD' ? undefined : body };
+}
