@@ -133,6 +133,14 @@ describe.each(ADAPTERS)('challenges and CORS in %s', (adapter) => {
     expect(response.headers.get('www-authenticate')).toMatch(new RegExp(`error="insufficient_scope", .*scope="files:read", resource_metadata="${METADATA}"$`));
   });
 
+  it('names the configured resource behind any proxy: forwarding headers never change the challenge or the metadata', async () => {
+    const headers = { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', forwarded: 'host=evil.example;proto=https' };
+    const challenge = await fetch(url(adapter, '/mcp'), { headers });
+    expect(challenge.headers.get('www-authenticate')).toBe(`Bearer realm="api", resource_metadata="${METADATA}"`);
+    const metadata = (await (await fetch(url(adapter, PATHS[0] as string), { headers })).json()) as { resource: string };
+    expect(metadata.resource).toBe(RESOURCE);
+  });
+
   it('a CORS preflight to a protected route reaches the application, never a 401', async () => {
     const preflight = await fetch(url(adapter, '/mcp'), { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' } });
     expect(preflight.status).toBe(204);
