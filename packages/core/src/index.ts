@@ -20,6 +20,7 @@ export type {
 } from './options/types.js';
 export type { PublicOptions } from './options/public-view.js';
 export type { ProtectedResourceOptions, CorsOptions, ScopeImplications } from './options/resource-types.js';
+export type { PresetName, PresetOption } from './token/presets/preset.js';
 
 // Protected-resource metadata (RFC 9728) of a verifier with `resource` (request/resource-metadata.ts).
 export { protectedResourceMetadata, type ProtectedResourceMetadata, type MetadataLocation } from './request/resource-metadata.js';

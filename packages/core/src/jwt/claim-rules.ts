@@ -3,6 +3,7 @@
  */
 import { ClaimMismatchError } from '../policy/claim-mismatch.js';
 import { TokenGateError } from '../errors/error.js';
+import type { Preset } from '../token/presets/preset.js';
 import type { Claims } from '../token/types.js';
 
 /** The claim rules of the verifier. */
@@ -13,6 +14,8 @@ export interface ClaimPolicy {
   /** Seconds. */
   readonly maxTokenAge: number | undefined;
   readonly strict: boolean;
+  /** An identity provider's claim rules (`preset`): the audience claim, and rules of its own. */
+  readonly preset?: Pick<Preset, 'audienceClaim' | 'checkClaims'> | undefined;
 }
 
 const STRICT_REQUIRED = ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti'] as const;
@@ -94,10 +97,18 @@ export function checkClaims(claims: Claims, policy: ClaimPolicy, now: number): v
       if (claims[name] === undefined) throw invalid(`The token has no "${name}" claim, which RFC 9068 requires`);
     }
   }
-  checkAudience(claims.aud, policy.audiences);
+  if (policy.preset?.audienceClaim === 'client_id') checkClientAudience(claims.client_id, policy.audiences);
+  else checkAudience(claims.aud, policy.audiences);
   checkTimes(claims, policy, now);
   checkStringClaim(claims, 'sub');
   checkStringClaim(claims, 'client_id');
   checkStringClaim(claims, 'azp');
   checkStringClaim(claims, 'jti');
+  policy.preset?.checkClaims?.(claims);
+}
+
+/** Providers whose access tokens have no `aud` (Cognito) name the app client in `client_id`: `audience` lists the accepted ones. */
+function checkClientAudience(clientId: unknown, audiences: readonly string[]): void {
+  if (typeof clientId !== 'string') throw invalid('The token has no "client_id" claim');
+  if (!audiences.includes(clientId)) throw invalid('The token is meant for another app client', new ClaimMismatchError('client_id', audiences, clientId));
 }

@@ -30,6 +30,7 @@ export function createJwtVerifier(options: ResolvedOptions, keys: KeyStore, cach
     clockTolerance: options.clockTolerance,
     maxTokenAge: options.maxTokenAge,
     strict: options.strict,
+    preset: options.preset,
   };
   const keyFor = createKeyLookup(options, keys);
 
@@ -40,7 +41,7 @@ export function createJwtVerifier(options: ResolvedOptions, keys: KeyStore, cach
     const key = await keyFor(issuer, header);
     const used = await verifySignature(token, key, signingInput, signature, options.signatureVerifier);
     checkClaims(payload, claimPolicy, options.clock() / 1000);
-    const accessToken = createAccessToken({ token, format: 'jwt', claims: payload, header, issuer, scopeClaims: options.scopeClaims, classify: options.classify });
+    const accessToken = createAccessToken({ token, format: 'jwt', claims: payload, header, issuer, scopeClaims: options.scopeClaims, classify: options.classify, preset: options.preset });
     recordVerification(accessToken, options);
     // Before caching: a bound token is never answered from the cache either.
     refuseBoundToken(accessToken, options.dangerouslyAcceptBoundTokensAsBearer);

@@ -16,6 +16,7 @@ export function createKeyStore(options: ResolvedOptions, cache: TokenCache | und
     fetch: options.fetch,
     clock: options.clock,
     jwksUri: options.jwksUri,
+    jwksUriFor: options.preset?.jwksUri,
     allowHttp: options.dangerouslyAllowHttpIssuer,
     onKeySetChange: cache && ((issuer, thumbprints) => cache.dropRemovedKeys(issuer, thumbprints)),
   });

@@ -11,6 +11,8 @@ export interface KeyStoreSettings extends Omit<KeySetSettings, 'onKeySetChange'>
   readonly maxIssuers: number;
   /** Used instead of discovery (single-issuer configurations). */
   readonly jwksUri: string | undefined;
+  /** An issuer's key set URL when it has no discovery (a preset's rule); `undefined`: discover it. */
+  readonly jwksUriFor?: ((issuer: string) => string | undefined) | undefined;
   /** Accept a discovered `http:` jwks_uri on a non-loopback host (`dangerouslyAllowHttpIssuer`). */
   readonly allowHttp: boolean;
   /** Called with the issuer and the key ids of each new key set. */
@@ -75,6 +77,8 @@ export class KeyStore {
 
   async #jwksUri(issuer: string): Promise<string> {
     if (this.#settings.jwksUri !== undefined) return this.#settings.jwksUri;
+    const fixed = this.#settings.jwksUriFor?.(issuer);
+    if (fixed !== undefined) return fixed;
     const metadata = await this.metadata(issuer);
     if (metadata.jwks_uri === undefined) throw new Error('The issuer metadata has no jwks_uri');
     return metadata.jwks_uri;

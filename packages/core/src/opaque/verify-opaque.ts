@@ -69,9 +69,9 @@ class OpaqueTokens {
   }
 
   #accept(token: string, claims: Claims): AccessToken {
-    const { clock, scopeClaims, classify } = this.#options;
+    const { clock, scopeClaims, classify, preset } = this.#options;
     const issuer = checkAnswer(claims, this.#policy, clock() / 1000);
-    return recordVerification(createAccessToken({ token, format: 'opaque', claims, header: NO_HEADER, issuer, scopeClaims, classify }), this.#options);
+    return recordVerification(createAccessToken({ token, format: 'opaque', claims, header: NO_HEADER, issuer, scopeClaims, classify, preset }), this.#options);
   }
 
   async #load(token: string, digest: string): Promise<OpaqueOutcome> {

@@ -15,6 +15,7 @@ export const VERIFIER_OPTION_NAMES: OptionNames<VerifierOptions> = {
   protectedResource: true,
   cors: true,
   scopeImplications: true,
+  preset: true,
   jwksUri: true,
   algorithms: true,
   secret: true,

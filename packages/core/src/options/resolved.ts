@@ -10,6 +10,7 @@ import type { ScopeClaimNames } from '../token/scopes.js';
 import type { TokenCacheOptions } from '../token/token-cache.js';
 import type { Claims, Clock, FetchLike, TokenType } from '../token/types.js';
 import type { ScopeExpander } from '../token/scope-implications.js';
+import type { Preset } from '../token/presets/preset.js';
 import type { ResolvedResource } from './resource.js';
 import type { CorsOptions } from './resource-types.js';
 import type { IntrospectionAuthMethod, TokenResolver, VerificationMode } from './types.js';
@@ -59,6 +60,8 @@ export interface ResolvedOptions {
   readonly cors: CorsOptions | undefined;
   /** Effective scopes from granted ones (`scopeImplications`). */
   readonly expandScopes: ScopeExpander | undefined;
+  /** The identity-provider preset, if any. */
+  readonly preset: Preset | undefined;
   readonly jwksUri: string | undefined;
   readonly algorithms: ReadonlySet<string>;
   readonly secret: Uint8Array | undefined;

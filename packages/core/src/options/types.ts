@@ -11,6 +11,7 @@ import type { ScopeClaimNames } from '../token/scopes.js';
 import type { TokenCacheOptions } from '../token/token-cache.js';
 import type { Claims, Clock, FetchLike, TokenType } from '../token/types.js';
 import type { CorsOptions, ProtectedResourceOptions, ScopeImplications } from './resource-types.js';
+import type { PresetOption } from '../token/presets/preset.js';
 
 /** How the issuer's signing keys are fetched and cached. Durations in milliseconds, as their names say. */
 export interface JwksOptions {
@@ -116,6 +117,13 @@ export interface VerifierOptions {
   readonly protectedResource?: ProtectedResourceOptions;
   /** Browser clients: error responses expose `WWW-Authenticate`; the metadata's allowed origin. */
   readonly cors?: CorsOptions;
+  /**
+   * The identity provider whose token shapes to read (`'entra'`, `'keycloak'`, `'cognito'`,
+   * `'google'`, `'auth0'`, `'okta'`, `'hydra'`, or `{ name, … }` with the provider's options):
+   * how type, scopes and client are read, Cognito's `client_id` audience, Google's e-mail issuers.
+   * An explicit `classify` still wins.
+   */
+  readonly preset?: PresetOption;
   /** Scopes that grant others (`{ 'files:write': ['files:read'] }`), honoured by every scope check. */
   readonly scopeImplications?: ScopeImplications;
   /** JWKS URL; when absent it is discovered from the issuer's metadata (RFC 8414, then OIDC). Single issuer only. */

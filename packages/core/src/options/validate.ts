@@ -15,6 +15,7 @@ import { CACHE_OPTION_NAMES, INTROSPECTION_OPTION_NAMES, JWKS_OPTION_NAMES, RENA
 import type { ResolvedOptions } from './resolved.js';
 import { resolveCors, resolveResource } from './resource.js';
 import { compileScopeImplications } from '../token/scope-implications.js';
+import { resolvePreset, type Preset } from '../token/presets/index.js';
 import type { VerificationMode, VerifierOptions } from './types.js';
 
 const TOKEN_METHODS: readonly TokenMethod[] = ['header', 'query', 'body'];
@@ -63,18 +64,22 @@ function checkShape(options: VerifierOptions): void {
   if (options.audience === undefined && options.resource === undefined) fail('audience', 'is required (the identifier of this API), unless "resource" is set');
 }
 
-/** The issuers, each a secure URL, and the JWKS URL, which only a single issuer may fix. */
-function resolveIssuers(options: VerifierOptions): string[] {
+/**
+ * The issuers, each a secure URL (or an issuer the preset knows, such as a Google service
+ * account's e-mail address), and the JWKS URL, which only a single issuer may fix.
+ */
+function resolveIssuers(options: VerifierOptions): { preset: Preset | undefined; issuers: string[] } {
+  const preset = resolvePreset(options.preset);
   const allowHttp = options.dangerouslyAllowHttpIssuer === true;
   const issuers = stringList(options.issuer, 'issuer');
-  for (const issuer of issuers) checkSecureUrl(issuer, 'issuer', allowHttp);
+  for (const issuer of issuers) if (preset?.acceptsIssuer?.(issuer) !== true) checkSecureUrl(issuer, 'issuer', allowHttp);
   if (options.jwksUri !== undefined) {
     if (issuers.length > 1) fail('jwksUri', 'can be used with a single issuer only; several issuers are discovered one by one');
     if (typeof options.jwksUri !== 'string' || !URL.canParse(options.jwksUri)) fail('jwksUri', 'must be an absolute URL');
     // The keys decide everything: they come over https (or from loopback), like the issuer's metadata.
     checkSecureUrl(options.jwksUri, 'jwksUri', allowHttp);
   }
-  return issuers;
+  return { preset, issuers };
 }
 
 /** `resource`, `protectedResource`, `cors` and `scopeImplications`. */
@@ -93,7 +98,7 @@ function resourceOptions(options: VerifierOptions): Pick<ResolvedOptions, 'resou
  */
 export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   checkShape(options);
-  const issuers = resolveIssuers(options);
+  const { preset, issuers } = resolveIssuers(options);
   const secret = resolveSecret(options.secret);
   const introspection = resolveIntrospection(options, issuers);
   const resolveToken = optionalFunction(options.resolveToken, 'resolveToken');
@@ -113,7 +118,8 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     dangerouslyAcceptBoundTokensAsBearer: optionalBoolean(options.dangerouslyAcceptBoundTokensAsBearer, 'dangerouslyAcceptBoundTokensAsBearer'),
     criticalHeaders: new Set(options.criticalHeaders === undefined ? [] : stringList(options.criticalHeaders, 'criticalHeaders')),
     scopeClaims: Object.freeze({ ...DEFAULT_SCOPE_CLAIMS, ...options.scopeClaims }),
-    classify: optionalFunction(options.classify, 'classify') ?? classifyToken,
+    classify: optionalFunction(options.classify, 'classify') ?? preset?.classify ?? classifyToken,
+    preset,
     tokenMethods: resolveMethods(options.tokenMethods),
     maxTokenLength: Math.floor(nonNegative(options.maxTokenLength, 'maxTokenLength', 8192)),
     realm: typeof options.realm === 'string' ? options.realm : 'api',

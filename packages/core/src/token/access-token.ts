@@ -4,6 +4,7 @@
 import type { AccessToken, Claims, ProtectedHeader, TokenType } from './types.js';
 import { parseScopes, type ScopeClaimNames } from './scopes.js';
 import { applicationFailure, runApplicationCode } from '../errors/application-code.js';
+import type { Preset } from './presets/preset.js';
 
 /** What is needed to describe a verified token. */
 export interface AccessTokenInput {
@@ -14,6 +15,8 @@ export interface AccessTokenInput {
   readonly issuer: string;
   readonly scopeClaims: ScopeClaimNames;
   readonly classify: (claims: Claims) => TokenType;
+  /** An identity provider's way of reading scopes and the client (`preset`). */
+  readonly preset?: Preset | undefined;
 }
 
 function stringClaim(claims: Claims, name: string): string | undefined {
@@ -62,19 +65,21 @@ export const NO_HEADER: Readonly<Record<string, never>> = Object.freeze({});
 
 /** Build the frozen `AccessToken`. Throws `invalid_token` when scope claims have the wrong types. */
 export function createAccessToken(input: AccessTokenInput): AccessToken {
-  const { claims } = input;
+  const { claims, preset } = input;
   const exp = claims.exp;
   // RFC 9068 §2.2 names client_id; Auth0 and Entra use azp; Okta uses cid.
-  const clientId = stringClaim(claims, 'client_id') ?? stringClaim(claims, 'azp') ?? stringClaim(claims, 'cid');
+  const clientId = preset?.clientId !== undefined ? preset.clientId(claims) : (stringClaim(claims, 'client_id') ?? stringClaim(claims, 'azp') ?? stringClaim(claims, 'cid'));
   const subject = stringClaim(claims, 'sub');
+  const type = classifyWith(input.classify, claims);
+  const scopes = parseScopes(claims, input.scopeClaims);
   const token: { -readonly [K in keyof AccessToken]: AccessToken[K] } = {
     token: input.token,
     format: input.format,
     claims: deepFreeze(claims),
     header: deepFreeze(input.header),
     issuer: input.issuer,
-    scopes: Object.freeze(parseScopes(claims, input.scopeClaims)),
-    type: classifyWith(input.classify, claims),
+    scopes: Object.freeze(preset?.scopes !== undefined ? [...preset.scopes(claims, type, scopes)] : scopes),
+    type,
   };
   // Optional members are absent, not undefined, when the token has no value for them.
   if (subject !== undefined) token.subject = subject;
