@@ -99,6 +99,6 @@ export function createVerifier(input: VerifierOptions): Verifier {
     fail,
     stats,
     verify,
-    ...createAuthentication({ methods: options.tokenMethods, maxTokenLength: options.maxTokenLength }, verify, fail),
+    ...createAuthentication({ methods: options.tokenMethods, maxTokenLength: options.maxTokenLength, isKnownToken: cache ? (token) => cache.holds(token) : undefined }, verify, fail),
   });
 }

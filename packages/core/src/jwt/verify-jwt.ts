@@ -16,8 +16,11 @@ import { checkHeader } from './header-rules.js';
 import { createKeyLookup } from './key-lookup.js';
 import { verifySignature } from './verify-signature.js';
 
-/** Verifies one JWT; rejects with a `TokenGateError`. */
-export type VerifyToken = (token: string) => Promise<AccessToken>;
+/**
+ * Verifies one token; rejects (or throws) with a `TokenGateError`. A token the cache answers for
+ * comes back as is, without a promise.
+ */
+export type VerifyToken = (token: string) => AccessToken | Promise<AccessToken>;
 
 /**
  * Create the JWT verification of a verifier. `cache` answers tokens verified before (their times
@@ -49,8 +52,7 @@ export function createJwtVerifier(options: ResolvedOptions, keys: KeyStore, cach
     return accessToken;
   }
 
-  return function verifyJwt(token: string): Promise<AccessToken> {
-    const known = cache?.get(token, options.clock() / 1000);
-    return known === undefined ? verifySigned(token) : Promise.resolve(known);
+  return function verifyJwt(token: string): AccessToken | Promise<AccessToken> {
+    return cache?.get(token, options.clock() / 1000) ?? verifySigned(token);
   };
 }

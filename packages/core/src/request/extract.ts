@@ -15,12 +15,11 @@ export interface ExtractOptions {
   /** Longest token accepted, in characters; longer ones fail before any parsing. */
   readonly maxTokenLength: number;
   /**
-   * Tells that a header token is already known to be well-formed (e.g. it is in the verified-token
-   * cache), so the b64token check, linear in the token's length, can be skipped.
+   * Tells that a header token is already known to be well-formed (the verified-token cache holds
+   * it), so the b64token check, linear in the token's length, can be skipped. A pure question:
+   * nothing about the request is remembered.
    */
-  readonly isKnownToken?: (token: string) => boolean;
-  /** Told of each header token that passed the b64token check (so a caller can remember it). */
-  readonly onWellFormed?: (token: string) => void;
+  readonly isKnownToken?: ((token: string) => boolean) | undefined;
 }
 
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
@@ -132,7 +131,6 @@ function headerToken(value: string, start: number, maxTokenLength: number, optio
   const token = value.slice(begin, end);
   if (options.isKnownToken?.(token) === true) return token;
   if (!B64TOKEN.test(token)) throw malformedHeaderToken(token);
-  options.onWellFormed?.(token);
   return token;
 }
 

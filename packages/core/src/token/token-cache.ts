@@ -131,6 +131,14 @@ export class TokenCache {
     return undefined;
   }
 
+  /**
+   * Whether the cache holds exactly this token text, whatever its times: it was verified as a
+   * JWS, so it is a well-formed b64token (extraction skips its linear syntax scan).
+   */
+  holds(token: string): boolean {
+    return this.#entries.peek(fingerprint(token))?.text === token;
+  }
+
   /** Remember a token that passed every check (on its second success, unless `admitAfter` is 1). */
   set(accessToken: AccessToken, thumbprint: string | undefined, keys: KeyFreshness): void {
     const { claims, token } = accessToken;

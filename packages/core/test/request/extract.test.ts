@@ -295,17 +295,6 @@ describe('repeated Authorization headers hidden by Node (rawHeaders)', () => {
   });
 });
 
-describe('onWellFormed', () => {
-  it('is told of header tokens that passed the b64token check, and only of those', () => {
-    const told: string[] = [];
-    const options = { ...HEADER_ONLY, onWellFormed: (token: string) => told.push(token) };
-    expect(extractToken({ headers: { authorization: 'Bearer abc.def' } }, options)).toBe('abc.def');
-    expectInvalidRequest(() => extractToken({ headers: { authorization: 'Bearer ab!c' } }, options), 'The Bearer token is not a valid b64token (RFC 6750 section 2.1)');
-    expect(extractToken({ headers: { authorization: 'Bearer known' } }, { ...options, isKnownToken: () => true })).toBe('known');
-    expect(told).toEqual(['abc.def']);
-  });
-});
-
 describe('isKnownToken (tokens already verified skip the linear b64token scan)', () => {
   it('skips the syntax check only for tokens it vouches for', () => {
     const known = (token: string) => token === 'we!rd';
