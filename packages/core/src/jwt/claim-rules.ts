@@ -4,6 +4,7 @@
 import { ClaimMismatchError } from '../policy/claim-mismatch.js';
 import { TokenGateError } from '../errors/error.js';
 import type { Preset } from '../token/presets/preset.js';
+import type { IssuerSettings, IssuerTable } from '../options/issuers.js';
 import type { Claims } from '../token/types.js';
 
 /** The claim rules of the verifier. */
@@ -36,12 +37,16 @@ function numericDate(claims: Claims, name: 'exp' | 'nbf' | 'iat'): number | unde
   return value;
 }
 
-/** The issuer the token claims, if it is one of ours. Read before the key is chosen; trusted only after the signature. */
-export function acceptedIssuer(claims: Claims, issuers: readonly string[]): string {
+/**
+ * The issuer a token claims and its settings, if it is one of ours (a template's tenant checked
+ * against the token's `tid`). Read before the key is chosen; trusted only after the signature.
+ */
+export function issuerOf(claims: Claims, table: IssuerTable): { readonly issuer: string; readonly settings: IssuerSettings } {
   const iss = claims.iss;
   if (typeof iss !== 'string') throw invalid('The token has no "iss" claim');
-  if (!issuers.includes(iss)) throw invalid('The token was issued by an issuer this API does not accept', new ClaimMismatchError('iss', issuers, iss));
-  return iss;
+  const settings = table.find(iss, claims);
+  if (settings === undefined) throw invalid('The token was issued by an issuer this API does not accept', new ClaimMismatchError('iss', table.names, iss));
+  return { issuer: iss, settings };
 }
 
 /** `aud` must be a string or array naming one of `audiences` (absent: refused). */
@@ -88,7 +93,7 @@ export function checkStringClaim(claims: Claims, name: string): void {
 
 /**
  * Check `aud`, `exp`, `nbf`, `iat`, `maxTokenAge` and (strict) RFC 9068's required claims.
- * `iss` is not checked again here: `acceptedIssuer` already ran to pick the issuer's keys, and
+ * `iss` is not checked again here: `issuerOf` already ran to pick the issuer's keys, and
  * the signature now vouches for the claim it read. `now` in seconds.
  */
 export function checkClaims(claims: Claims, policy: ClaimPolicy, now: number): void {

@@ -10,7 +10,8 @@ import type { TokenCache } from '../token/token-cache.js';
 import type { AccessToken } from '../token/types.js';
 import type { KeyStore } from '../keys/key-store.js';
 import type { ResolvedOptions } from '../options/resolved.js';
-import { acceptedIssuer, checkClaims, type ClaimPolicy } from './claim-rules.js';
+import { checkClaims, issuerOf, type ClaimPolicy } from './claim-rules.js';
+import type { IssuerSettings } from '../options/issuers.js';
 import { decodeJws } from './decode.js';
 import { checkHeader } from './header-rules.js';
 import { createKeyLookup } from './key-lookup.js';
@@ -28,23 +29,27 @@ export type VerifyToken = (token: string) => AccessToken | Promise<AccessToken>;
  * @example const verifyJwt = createJwtVerifier(options, keyStore, cache);
  */
 export function createJwtVerifier(options: ResolvedOptions, keys: KeyStore, cache: TokenCache | undefined): VerifyToken {
-  const claimPolicy: ClaimPolicy = {
-    audiences: options.audiences,
-    clockTolerance: options.clockTolerance,
-    maxTokenAge: options.maxTokenAge,
-    strict: options.strict,
-    preset: options.preset,
-  };
+  const policies = new Map<IssuerSettings, ClaimPolicy>();
+  /** Each issuer's claim rules, made once. */
+  function policyOf(settings: IssuerSettings): ClaimPolicy {
+    let policy = policies.get(settings);
+    if (policy === undefined) {
+      policy = { audiences: settings.audiences, clockTolerance: options.clockTolerance, maxTokenAge: options.maxTokenAge, strict: options.strict, preset: settings.preset };
+      policies.set(settings, policy);
+    }
+    return policy;
+  }
   const keyFor = createKeyLookup(options, keys);
 
   async function verifySigned(token: string): Promise<AccessToken> {
     const { header, payload, signingInput, signature } = decodeJws(token);
     checkHeader(header, options);
-    const issuer = acceptedIssuer(payload, options.issuers);
+    const { issuer, settings } = issuerOf(payload, options.issuerTable);
     const key = await keyFor(issuer, header);
     const used = await verifySignature(token, key, signingInput, signature, options.signatureVerifier);
-    checkClaims(payload, claimPolicy, options.clock() / 1000);
-    const accessToken = createAccessToken({ token, format: 'jwt', claims: payload, header, issuer, scopeClaims: options.scopeClaims, classify: options.classify, preset: options.preset });
+    checkClaims(payload, policyOf(settings), options.clock() / 1000);
+    const { classify, preset } = settings;
+    const accessToken = createAccessToken({ token, format: 'jwt', claims: payload, header, issuer, scopeClaims: options.scopeClaims, classify, preset });
     recordVerification(accessToken, options);
     // Before caching: a bound token is never answered from the cache either.
     refuseBoundToken(accessToken, options.dangerouslyAcceptBoundTokensAsBearer);

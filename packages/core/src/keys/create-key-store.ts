@@ -15,8 +15,12 @@ export function createKeyStore(options: ResolvedOptions, cache: TokenCache | und
     ...options.jwks,
     fetch: options.fetch,
     clock: options.clock,
-    jwksUri: options.jwksUri,
-    jwksUriFor: options.preset?.jwksUri,
+    jwksUri: undefined,
+    // Each issuer's own key set URL, or its provider's (a Google service account's), else discovery.
+    jwksUriFor: (issuer) => {
+      const settings = options.issuerTable.settingsOf(issuer);
+      return settings?.jwksUri ?? settings?.preset?.jwksUri?.(issuer);
+    },
     allowHttp: options.dangerouslyAllowHttpIssuer,
     onKeySetChange: cache && ((issuer, thumbprints) => cache.dropRemovedKeys(issuer, thumbprints)),
   });

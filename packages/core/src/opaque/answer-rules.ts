@@ -4,15 +4,16 @@
  * ignore `token_type_hint` answer for refresh and ID tokens too).
  */
 import { TokenGateError } from '../errors/error.js';
-import { acceptedIssuer, checkAudience, checkStringClaim, checkTimes } from '../jwt/claim-rules.js';
+import { checkAudience, checkStringClaim, checkTimes, issuerOf } from '../jwt/claim-rules.js';
+import type { IssuerSettings, IssuerTable } from '../options/issuers.js';
 import { readClaim } from '../policy/claims.js';
 import type { ResolvedOptions } from '../options/resolved.js';
 import type { Claims } from '../token/types.js';
 
 /** The claim rules of an answer: like a JWT's, but only for the claims present. Seconds. */
 export interface AnswerPolicy {
-  readonly issuers: readonly string[];
-  readonly audiences: readonly string[];
+  /** The accepted issuers and their audiences. */
+  readonly issuerTable: IssuerTable;
   readonly clockTolerance: number;
   readonly maxTokenAge: number | undefined;
   /** Refuse answers without `aud` (`introspection.requireAudience`). */
@@ -75,12 +76,14 @@ function showsAccessToken(claims: Claims): boolean {
  * the single configured issuer; `aud`, when present, must name this API; `exp` and `nbf`, when
  * present, honour `clockTolerance`; an answer marking a refresh token is refused. `now` in seconds.
  */
-export function checkAnswer(claims: Claims, policy: AnswerPolicy, now: number): string {
+export function checkAnswer(claims: Claims, policy: AnswerPolicy, now: number): { readonly issuer: string; readonly settings: IssuerSettings } {
   checkNotOtherToken(claims);
-  const single = policy.issuers.length === 1 ? policy.issuers[0] : undefined;
-  const issuer = readClaim(claims, 'iss') === undefined && single !== undefined ? single : acceptedIssuer(claims, policy.issuers);
+  const table = policy.issuerTable;
+  const single = table.names.length === 1 ? table.exact[0] : undefined;
+  const singleSettings = single === undefined ? undefined : table.settingsOf(single);
+  const accepted = readClaim(claims, 'iss') === undefined && single !== undefined && singleSettings !== undefined ? { issuer: single, settings: singleSettings } : issuerOf(claims, table);
   const aud = readClaim(claims, 'aud');
-  if (aud !== undefined) checkAudience(aud, policy.audiences);
+  if (aud !== undefined) checkAudience(aud, accepted.settings.audiences);
   else if (policy.requireAudience) throw new TokenGateError('invalid_token', 'The token names no audience; this API requires one');
   // Some servers (oidc-provider among them) answer `active: true` for refresh tokens with neither
   // `token_type` nor `aud`: without evidence the answer is about an access token for us, refuse it.
@@ -89,7 +92,7 @@ export function checkAnswer(claims: Claims, policy: AnswerPolicy, now: number): 
   checkTimes(claims, policy, now, false);
   checkStringClaim(claims, 'sub');
   checkStringClaim(claims, 'client_id');
-  return issuer;
+  return accepted;
 }
 
 /**
@@ -100,8 +103,7 @@ export function checkAnswer(claims: Claims, policy: AnswerPolicy, now: number): 
 export function answerPolicy(options: ResolvedOptions): AnswerPolicy {
   const { introspection } = options;
   return {
-    issuers: options.issuers,
-    audiences: options.audiences,
+    issuerTable: options.issuerTable,
     clockTolerance: options.clockTolerance,
     maxTokenAge: options.maxTokenAge,
     requireAudience: introspection?.requireAudience === true,

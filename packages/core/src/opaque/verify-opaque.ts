@@ -69,8 +69,9 @@ class OpaqueTokens {
   }
 
   #accept(token: string, claims: Claims): AccessToken {
-    const { clock, scopeClaims, classify, preset } = this.#options;
-    const issuer = checkAnswer(claims, this.#policy, clock() / 1000);
+    const { clock, scopeClaims } = this.#options;
+    const { issuer, settings } = checkAnswer(claims, this.#policy, clock() / 1000);
+    const { classify, preset } = settings;
     return recordVerification(createAccessToken({ token, format: 'opaque', claims, header: NO_HEADER, issuer, scopeClaims, classify, preset }), this.#options);
   }
 

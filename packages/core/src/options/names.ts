@@ -11,6 +11,7 @@ import type { IntrospectionCacheOptions, IntrospectionOptions, JwksOptions, Veri
 export const VERIFIER_OPTION_NAMES: OptionNames<VerifierOptions> = {
   issuer: true,
   audience: true,
+  issuers: true,
   resource: true,
   protectedResource: true,
   cors: true,

@@ -12,6 +12,7 @@ import type { Claims, Clock, FetchLike, TokenType } from '../token/types.js';
 import type { ScopeExpander } from '../token/scope-implications.js';
 import type { Preset } from '../token/presets/preset.js';
 import type { ResolvedResource } from './resource.js';
+import type { IssuerTable } from './issuers.js';
 import type { CorsOptions } from './resource-types.js';
 import type { IntrospectionAuthMethod, TokenResolver, VerificationMode } from './types.js';
 
@@ -53,7 +54,10 @@ export interface OpaqueCacheSettings {
 
 /** Options after validation and defaults. */
 export interface ResolvedOptions {
+  /** The exact accepted issuers (templates left out). */
   readonly issuers: readonly string[];
+  /** Every accepted issuer with its settings. */
+  readonly issuerTable: IssuerTable;
   readonly audiences: readonly string[];
   /** `resource` and where its metadata lives; `undefined` without `resource`. */
   readonly resource: ResolvedResource | undefined;

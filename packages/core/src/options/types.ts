@@ -12,6 +12,7 @@ import type { TokenCacheOptions } from '../token/token-cache.js';
 import type { Claims, Clock, FetchLike, TokenType } from '../token/types.js';
 import type { CorsOptions, ProtectedResourceOptions, ScopeImplications } from './resource-types.js';
 import type { PresetOption } from '../token/presets/preset.js';
+import type { IssuerOptions } from './issuers.js';
 
 /** How the issuer's signing keys are fetched and cached. Durations in milliseconds, as their names say. */
 export interface JwksOptions {
@@ -103,8 +104,10 @@ export type VerificationMode = 'jwt' | 'introspect' | 'auto';
 
 /** Options of `createVerifier`. */
 export interface VerifierOptions {
-  /** Accepted `iss` value(s), matched exactly. `https:` unless loopback or `dangerouslyAllowHttpIssuer`. */
-  readonly issuer: string | readonly string[];
+  /** Accepted `iss` value(s), matched exactly; `https:` unless loopback. Required unless `issuers` is given. */
+  readonly issuer?: string | readonly string[];
+  /** Instead of `issuer`: each issuer with its own `audience`, `jwksUri`, `preset`, or a `{tenantid}` template with its `tenants`. */
+  readonly issuers?: readonly IssuerOptions[];
   /** The token's `aud` must contain one of these. Required unless `resource` is set (then default `[resource]`). */
   readonly audience?: string | readonly string[];
   /**
@@ -117,12 +120,7 @@ export interface VerifierOptions {
   readonly protectedResource?: ProtectedResourceOptions;
   /** Browser clients: error responses expose `WWW-Authenticate`; the metadata's allowed origin. */
   readonly cors?: CorsOptions;
-  /**
-   * The identity provider whose token shapes to read (`'entra'`, `'keycloak'`, `'cognito'`,
-   * `'google'`, `'auth0'`, `'okta'`, `'hydra'`, or `{ name, … }` with the provider's options):
-   * how type, scopes and client are read, Cognito's `client_id` audience, Google's e-mail issuers.
-   * An explicit `classify` still wins.
-   */
+  /** The identity provider whose token shapes to read (`'entra'`, `'keycloak'`, `'cognito'`, …, or `{ name, … }`); an explicit `classify` still wins. */
   readonly preset?: PresetOption;
   /** Scopes that grant others (`{ 'files:write': ['files:read'] }`), honoured by every scope check. */
   readonly scopeImplications?: ScopeImplications;

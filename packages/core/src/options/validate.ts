@@ -15,7 +15,8 @@ import { CACHE_OPTION_NAMES, INTROSPECTION_OPTION_NAMES, JWKS_OPTION_NAMES, RENA
 import type { ResolvedOptions } from './resolved.js';
 import { resolveCors, resolveResource } from './resource.js';
 import { compileScopeImplications } from '../token/scope-implications.js';
-import { resolvePreset, type Preset } from '../token/presets/index.js';
+import { resolvePreset } from '../token/presets/index.js';
+import { createIssuerTable, singleIssuerTable, type IssuerDefaults } from './issuers.js';
 import type { VerificationMode, VerifierOptions } from './types.js';
 
 const TOKEN_METHODS: readonly TokenMethod[] = ['header', 'query', 'body'];
@@ -60,17 +61,25 @@ function checkShape(options: VerifierOptions): void {
   checkBlock(options.introspection, INTROSPECTION_OPTION_NAMES, 'introspection', RENAMED_INTROSPECTION_OPTIONS);
   checkBlock(options.cache, CACHE_OPTION_NAMES, 'cache');
   checkBlock(options.scopeClaims, SCOPE_CLAIM_OPTION_NAMES, 'scopeClaims');
-  if (options.issuer === undefined) fail('issuer', 'is required (the token issuer URL, e.g. https://auth.example.com/)');
-  if (options.audience === undefined && options.resource === undefined) fail('audience', 'is required (the identifier of this API), unless "resource" is set');
+  if (options.issuer === undefined && options.issuers === undefined) fail('issuer', 'is required (the token issuer URL, e.g. https://auth.example.com/)');
+  if (options.issuer !== undefined && options.issuers !== undefined) fail('issuers', 'cannot be combined with "issuer"; list every issuer in "issuers"');
+  if (options.issuers !== undefined && options.jwksUri !== undefined) fail('jwksUri', 'goes into each entry of "issuers"');
+  if (options.audience === undefined && options.resource === undefined && options.issuers === undefined) fail('audience', 'is required (the identifier of this API), unless "resource" is set');
 }
 
 /**
  * The issuers, each a secure URL (or an issuer the preset knows, such as a Google service
  * account's e-mail address), and the JWKS URL, which only a single issuer may fix.
  */
-function resolveIssuers(options: VerifierOptions): { preset: Preset | undefined; issuers: string[] } {
+function resolveIssuers(options: VerifierOptions): Pick<ResolvedOptions, 'preset' | 'issuers' | 'issuerTable' | 'audiences'> {
   const preset = resolvePreset(options.preset);
   const allowHttp = options.dangerouslyAllowHttpIssuer === true;
+  const audiences = options.audience !== undefined ? stringList(options.audience, 'audience') : typeof options.resource === 'string' ? [options.resource] : undefined;
+  const defaults: IssuerDefaults = { audiences, preset, classify: optionalFunction(options.classify, 'classify'), fallbackClassify: classifyToken, allowHttp };
+  if (options.issuers !== undefined) {
+    const issuerTable = createIssuerTable(options.issuers, defaults);
+    return { preset, issuers: issuerTable.exact, issuerTable, audiences: Object.freeze(audiences ?? []) };
+  }
   const issuers = stringList(options.issuer, 'issuer');
   for (const issuer of issuers) if (preset?.acceptsIssuer?.(issuer) !== true) checkSecureUrl(issuer, 'issuer', allowHttp);
   if (options.jwksUri !== undefined) {
@@ -79,7 +88,7 @@ function resolveIssuers(options: VerifierOptions): { preset: Preset | undefined;
     // The keys decide everything: they come over https (or from loopback), like the issuer's metadata.
     checkSecureUrl(options.jwksUri, 'jwksUri', allowHttp);
   }
-  return { preset, issuers };
+  return { preset, issuers: Object.freeze(issuers), issuerTable: singleIssuerTable(issuers, options.jwksUri, defaults), audiences: Object.freeze(audiences ?? []) };
 }
 
 /** `resource`, `protectedResource`, `cors` and `scopeImplications`. */
@@ -98,15 +107,14 @@ function resourceOptions(options: VerifierOptions): Pick<ResolvedOptions, 'resou
  */
 export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   checkShape(options);
-  const { preset, issuers } = resolveIssuers(options);
+  const issuerOptions = resolveIssuers(options);
+  const { preset, issuers } = issuerOptions;
   const secret = resolveSecret(options.secret);
   const introspection = resolveIntrospection(options, issuers);
   const resolveToken = optionalFunction(options.resolveToken, 'resolveToken');
-  const { resource } = resourceOptions(options);
   if (introspection && resolveToken) fail('resolveToken', 'cannot be combined with "introspection"; use one source for opaque tokens');
   return Object.freeze({
-    issuers: Object.freeze(issuers),
-    audiences: Object.freeze(options.audience === undefined ? [resource?.resource as string] : stringList(options.audience, 'audience')),
+    ...issuerOptions,
     ...resourceOptions(options),
     jwksUri: options.jwksUri,
     algorithms: resolveAlgorithms(options, secret),
