@@ -1,5 +1,4 @@
-import { createVerifier, type Claims } from '@tokengate/core';
-import { createMemoryStore } from '@tokengate/core';
+import { createMemoryStore, createVerifier, type Claims } from '@tokengate/core';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NOT_ACTIVE, nowSeconds, refusal, WRONG_AUDIENCE, WRONG_ISSUER } from '@tokengate/test-support';
