@@ -80,8 +80,10 @@ export class ExpressContext extends NodeRequestContext {
  */
 export function answer(failure: TokenGateError, res: ExpressResponseLike, next: NextFunction, answering: Answering): void {
   if (res.headersSent) return next(failure);
-  res.set(failure.headers());
-  if (answering.delegate) return next(failure);
+  if (answering.delegate) {
+    res.set(failure.headers());
+    return next(failure);
+  }
   const { status, headers, body } = renderFailure(failure, answering.formatProblem);
   res.statusCode = status;
   // Node's own setHeader: Express's `set` would append a charset to the media type.

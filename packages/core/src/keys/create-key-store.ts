@@ -15,7 +15,6 @@ export function createKeyStore(options: ResolvedOptions, cache: TokenCache | und
     ...options.jwks,
     fetch: options.fetch,
     clock: options.clock,
-    jwksUri: undefined,
     // Each issuer's own key set URL, or its provider's (a Google service account's), else discovery.
     jwksUriFor: (issuer) => {
       const settings = options.issuerTable.settingsOf(issuer);

@@ -6,12 +6,10 @@ import { LRUCache } from 'lru-cache';
 import { discoverMetadata, type IssuerMetadata } from './discovery.js';
 import { IssuerKeySet, type KeySetSettings } from './key-set.js';
 
-/** Settings of the store: those of each key set, plus the cache bound and an optional fixed JWKS URL. */
+/** Settings of the store: those of each key set, plus the cache bound and each issuer's fixed JWKS URL. */
 export interface KeyStoreSettings extends Omit<KeySetSettings, 'onKeySetChange'> {
   readonly maxIssuers: number;
-  /** Used instead of discovery (single-issuer configurations). */
-  readonly jwksUri: string | undefined;
-  /** An issuer's key set URL when it has no discovery (a preset's rule); `undefined`: discover it. */
+  /** An issuer's key set URL when it is configured or derived (`jwksUri`, a preset's rule); `undefined`: discover it. */
   readonly jwksUriFor?: ((issuer: string) => string | undefined) | undefined;
   /** Accept a discovered `http:` jwks_uri on a non-loopback host (`dangerouslyAllowHttpIssuer`). */
   readonly allowHttp: boolean;
@@ -76,7 +74,6 @@ export class KeyStore {
   }
 
   async #jwksUri(issuer: string): Promise<string> {
-    if (this.#settings.jwksUri !== undefined) return this.#settings.jwksUri;
     const fixed = this.#settings.jwksUriFor?.(issuer);
     if (fixed !== undefined) return fixed;
     const metadata = await this.metadata(issuer);

@@ -3,13 +3,9 @@
  */
 import type { Claims } from '../token/types.js';
 
-/**
- * The claims of an active token, or `null` (with the reason when the server refused the token
- * outright). `size` estimates the claims' bytes.
- */
+/** The claims of an active token, or `null` (with the reason when the server refused the token outright). */
 export interface Answer {
   readonly claims: Claims | null;
-  readonly size: number;
   readonly refusal?: string;
 }
 
@@ -17,4 +13,4 @@ export interface Answer {
 export type ClaimsSource = (token: string) => Promise<Answer>;
 
 /** The answer for a token that is not active. */
-export const INACTIVE: Answer = Object.freeze({ claims: null, size: 0 });
+export const INACTIVE: Answer = Object.freeze({ claims: null });

@@ -13,7 +13,7 @@ import { INACTIVE, type Answer, type ClaimsSource } from './answer.js';
 import { IntrospectionConfigurationError, isObject, misconfigured, unavailable } from './failures.js';
 
 /** A 4xx about the token itself (RFC 7662 §2.3, RFC 6749 §5.2): the token is not good, the server is fine. */
-const REFUSED_BY_SERVER: Answer = Object.freeze({ claims: null, size: 0, refusal: 'The authorization server refused the token' });
+const REFUSED_BY_SERVER: Answer = Object.freeze({ claims: null, refusal: 'The authorization server refused the token' });
 /** 4xx statuses that speak of the request's token rather than of our client or the endpoint. */
 const TOKEN_REFUSALS: ReadonlySet<number> = new Set([400, 413, 414, 422]);
 /** A Retry-After from the endpoint is honoured up to this many seconds. */
@@ -86,7 +86,7 @@ async function readAnswer(response: Response, now: number): Promise<Answer> {
   const body = parseJson(text);
   if (!isObject(body)) throw unavailable(new IssuerResponseError('The introspection response is not a JSON object'));
   if (typeof body.active !== 'boolean') throw unavailable(new IssuerResponseError('The introspection response has no boolean "active" member'));
-  return body.active ? { claims: body as Claims, size: text.length * 2 } : INACTIVE;
+  return body.active ? { claims: body as Claims } : INACTIVE;
 }
 
 /** RFC 7662 §2: POST the token, authenticated as this API's client. */

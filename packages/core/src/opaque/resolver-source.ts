@@ -9,14 +9,6 @@ import type { Claims } from '../token/types.js';
 import { INACTIVE, type ClaimsSource } from './answer.js';
 import { isObject, unavailable } from './failures.js';
 
-function estimateSize(claims: Claims): number {
-  try {
-    return JSON.stringify(claims).length * 2;
-  } catch {
-    return 4096;
-  }
-}
-
 /** The server's own resolver: claims, `null` (not valid), or a throw (cannot answer now). */
 export function resolverSource(resolve: TokenResolver): ClaimsSource {
   return async (token) => {
@@ -31,7 +23,7 @@ export function resolverSource(resolve: TokenResolver): ClaimsSource {
     const claims = { ...value } as Claims;
     // An introspection response passed through as is: `active: false` still means not valid.
     if (readClaim(claims, 'active') === false) return INACTIVE;
-    return { claims, size: estimateSize(claims) };
+    return { claims };
   };
 }
 

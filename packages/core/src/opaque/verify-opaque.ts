@@ -46,7 +46,8 @@ class OpaqueTokens {
       ...stores,
       maxAge: enabled ? opaqueCache.maxAge : 0,
       inactiveMaxAge: enabled ? opaqueCache.inactiveMaxAge : 0,
-      scope: answerScope(options.issuers, options.audiences, introspection?.endpoint, introspection?.clientId, options.scopeClaims, options.clockTolerance),
+      // Every issuer with its own audiences and preset: two APIs sharing a store differ in one of them.
+      scope: answerScope(options.issuerTable.all.map(({ issuer, audiences, preset }) => [issuer, audiences, preset?.name]), introspection?.endpoint, introspection?.clientId, options.scopeClaims, options.clockTolerance),
       clock: options.clock,
     });
     this.#flights = createSingleFlight<OpaqueOutcome>(introspection?.maxConcurrentRequests ?? 64);

@@ -44,6 +44,8 @@ export interface IssuerTable {
   readonly exact: readonly string[];
   /** Every configured issuer as written (templates with `{tenantid}`), for messages. */
   readonly names: readonly string[];
+  /** Every issuer's settings, in configuration order. */
+  readonly all: readonly IssuerSettings[];
   /** Settings for a token's `iss` and `tid`; `undefined` when it is not accepted. */
   find(iss: string, claims: Claims): IssuerSettings | undefined;
   /** Settings for an issuer already accepted (its key set, its metadata). */
@@ -61,6 +63,14 @@ export interface IssuerDefaults {
   readonly classify: ((claims: Claims) => TokenType) | undefined;
   readonly fallbackClassify: (claims: Claims) => TokenType;
   readonly allowHttp: boolean;
+}
+
+/**
+ * How an issuer's tokens are classified: the application's `classify`, else its preset's, else
+ * the generic rules.
+ */
+export function classifierOf(preset: Preset | undefined, defaults: Pick<IssuerDefaults, 'classify' | 'fallbackClassify'>): (claims: Claims) => TokenType {
+  return defaults.classify ?? preset?.classify ?? defaults.fallbackClassify;
 }
 
 function templateOf(entry: IssuerOptions, where: string): IssuerSettings['template'] {
@@ -87,7 +97,7 @@ function settingsFor(entry: IssuerOptions, where: string, defaults: IssuerDefaul
   if (entry.jwksUri !== undefined) checkSecureUrl(String(entry.jwksUri), `${where}.jwksUri`, defaults.allowHttp);
   const audiences = entry.audience === undefined ? defaults.audiences : stringList(entry.audience, `${where}.audience`);
   if (audiences === undefined) fail(`${where}.audience`, 'is required (or a top-level "audience" or "resource")');
-  const classify = defaults.classify ?? preset?.classify ?? defaults.fallbackClassify;
+  const classify = classifierOf(preset, defaults);
   return Object.freeze({ issuer: entry.issuer, audiences: Object.freeze([...audiences]), jwksUri: entry.jwksUri, preset, classify, template });
 }
 
@@ -110,6 +120,7 @@ function tableOf(all: readonly IssuerSettings[]): IssuerTable {
   return Object.freeze({
     exact: Object.freeze([...exact.keys()]),
     names: Object.freeze(all.map((settings) => settings.issuer)),
+    all: Object.freeze([...all]),
     find: (iss: string, claims: Claims) => exact.get(iss) ?? templates.find((settings) => tenantMatch(settings, iss, claims.tid)),
     // Already accepted: the tenant is the one its `iss` names.
     settingsOf: (issuer: string) => exact.get(issuer) ?? templates.find((settings) => tenantMatch(settings, issuer, tenantOf(settings, issuer))),
@@ -132,7 +143,7 @@ export function createIssuerTable(entries: unknown, defaults: IssuerDefaults): I
  * @example singleIssuerTable(['https://auth.example.com/'], undefined, defaults)
  */
 export function singleIssuerTable(issuers: readonly string[], jwksUri: string | undefined, defaults: IssuerDefaults): IssuerTable {
-  const classify = defaults.classify ?? defaults.preset?.classify ?? defaults.fallbackClassify;
+  const classify = classifierOf(defaults.preset, defaults);
   const audiences = Object.freeze([...(defaults.audiences ?? [])]);
   return tableOf(issuers.map((issuer) => Object.freeze({ issuer, audiences, jwksUri, preset: defaults.preset, classify, template: undefined })));
 }

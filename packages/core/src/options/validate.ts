@@ -16,7 +16,7 @@ import type { ResolvedOptions } from './resolved.js';
 import { resolveCors, resolveResource } from './resource.js';
 import { compileScopeImplications } from '../token/scope-implications.js';
 import { resolvePreset } from '../token/presets/index.js';
-import { createIssuerTable, singleIssuerTable, type IssuerDefaults } from './issuers.js';
+import { classifierOf, createIssuerTable, singleIssuerTable, type IssuerDefaults } from './issuers.js';
 import type { VerificationMode, VerifierOptions } from './types.js';
 
 const TOKEN_METHODS: readonly TokenMethod[] = ['header', 'query', 'body'];
@@ -126,7 +126,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     dangerouslyAcceptBoundTokensAsBearer: optionalBoolean(options.dangerouslyAcceptBoundTokensAsBearer, 'dangerouslyAcceptBoundTokensAsBearer'),
     criticalHeaders: new Set(options.criticalHeaders === undefined ? [] : stringList(options.criticalHeaders, 'criticalHeaders')),
     scopeClaims: Object.freeze({ ...DEFAULT_SCOPE_CLAIMS, ...options.scopeClaims }),
-    classify: optionalFunction(options.classify, 'classify') ?? preset?.classify ?? classifyToken,
+    classify: classifierOf(preset, { classify: optionalFunction(options.classify, 'classify'), fallbackClassify: classifyToken }),
     preset,
     tokenMethods: resolveMethods(options.tokenMethods),
     maxTokenLength: Math.floor(nonNegative(options.maxTokenLength, 'maxTokenLength', 8192)),

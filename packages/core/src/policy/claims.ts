@@ -26,6 +26,15 @@ export function readClaim(claims: Claims, name: string): JsonValue | undefined {
   return Object.hasOwn(claims, name) ? claims[name] : undefined;
 }
 
+/**
+ * A claim holding a non-empty string (an own member), or `undefined`.
+ * @example readStringClaim({ azp: 'my-app' }, 'azp') // => 'my-app'
+ */
+export function readStringClaim(claims: Claims, name: string): string | undefined {
+  const value = readClaim(claims, name);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
 function describe(check: ClaimPredicate, description: string): DescribedClaimPredicate {
   return Object.freeze(Object.assign(check, { description }));
 }

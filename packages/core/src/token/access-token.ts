@@ -4,6 +4,7 @@
 import type { AccessToken, Claims, ProtectedHeader, TokenType } from './types.js';
 import { parseScopes, type ScopeClaimNames } from './scopes.js';
 import { applicationFailure, runApplicationCode } from '../errors/application-code.js';
+import { readStringClaim } from '../policy/claims.js';
 import type { Preset } from './presets/preset.js';
 
 /** What is needed to describe a verified token. */
@@ -17,11 +18,6 @@ export interface AccessTokenInput {
   readonly classify: (claims: Claims) => TokenType;
   /** An identity provider's way of reading scopes and the client (`preset`). */
   readonly preset?: Preset | undefined;
-}
-
-function stringClaim(claims: Claims, name: string): string | undefined {
-  const value = claims[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** The application's (or the default) classification; a throw or an answer other than `user`/`client` is a 500. */
@@ -68,8 +64,8 @@ export function createAccessToken(input: AccessTokenInput): AccessToken {
   const { claims, preset } = input;
   const exp = claims.exp;
   // RFC 9068 §2.2 names client_id; Auth0 and Entra use azp; Okta uses cid.
-  const clientId = preset?.clientId !== undefined ? preset.clientId(claims) : (stringClaim(claims, 'client_id') ?? stringClaim(claims, 'azp') ?? stringClaim(claims, 'cid'));
-  const subject = stringClaim(claims, 'sub');
+  const clientId = preset?.clientId !== undefined ? preset.clientId(claims) : (readStringClaim(claims, 'client_id') ?? readStringClaim(claims, 'azp') ?? readStringClaim(claims, 'cid'));
+  const subject = readStringClaim(claims, 'sub');
   const type = classifyWith(input.classify, claims);
   const scopes = parseScopes(claims, input.scopeClaims);
   const token: { -readonly [K in keyof AccessToken]: AccessToken[K] } = {

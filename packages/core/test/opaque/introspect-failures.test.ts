@@ -1,18 +1,10 @@
 import { createVerifier, IntrospectionConfigurationError, TokenGateError, type FetchLike, type ProblemDetails } from '@tokengate/core';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rejection, unavailable } from '@tokengate/test-support';
-import { introspectingVerifier as make, manualClock, rewritingFetch } from './introspect-support.js';
+import { issuer, useIssuer, introspectingVerifier as make, manualClock, rewritingFetch } from './introspect-support.js';
 
-let issuer: TestIssuer;
-beforeAll(async () => {
-  issuer = await createTestIssuer();
-});
-afterEach(() => {
-  issuer.faults.reset();
-  issuer.resetCounts();
-});
-afterAll(() => issuer.close());
+useIssuer();
 
 const AUTH_FAILED = 'introspection client authentication failed (401): check introspection.clientId/clientSecret';
 

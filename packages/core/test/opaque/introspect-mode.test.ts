@@ -1,19 +1,10 @@
 import { NOT_ACTIVE, nowSeconds, refusal, rejection, unavailable, WRONG_AUDIENCE } from '@tokengate/test-support';
 import { looksLikeJws } from '../../src/opaque/shape.js';
 import { createVerifier, TokenGateError, type Claims, type TokenResolver, type VerifierOptions } from '@tokengate/core';
-import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { introspectingVerifier as make, manualClock } from './introspect-support.js';
+import { describe, expect, it } from 'vitest';
+import { issuer, useIssuer, introspectingVerifier as make, manualClock } from './introspect-support.js';
 
-let issuer: TestIssuer;
-beforeAll(async () => {
-  issuer = await createTestIssuer();
-});
-afterEach(() => {
-  issuer.faults.reset();
-  issuer.resetCounts();
-});
-afterAll(() => issuer.close());
+useIssuer();
 
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 

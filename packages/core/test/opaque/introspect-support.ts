@@ -1,5 +1,21 @@
 import { createVerifier, type FetchLike, type Verifier, type VerifierOptions } from '@tokengate/core';
-import type { TestIssuer } from '@tokengate/testing';
+import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+
+/** The issuer of the calling test file, once `useIssuer()` started it (a live binding). */
+export let issuer: TestIssuer;
+
+/** Start a test issuer for the calling file, reset its faults and counts after each test, close it after all. */
+export function useIssuer(): void {
+  beforeAll(async () => {
+    issuer = await createTestIssuer();
+  });
+  afterEach(() => {
+    issuer.faults.reset();
+    issuer.resetCounts();
+  });
+  afterAll(() => issuer.close());
+}
 
 /** A verifier for the issuer's introspection endpoint, authenticated as its registered client. */
 export function introspectingVerifier(issuer: TestIssuer, extra: Partial<VerifierOptions> = {}, introspection: Partial<NonNullable<VerifierOptions['introspection']>> = {}): Verifier {

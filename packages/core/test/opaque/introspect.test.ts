@@ -1,18 +1,9 @@
 import { createMemoryStore, createVerifier, type Claims } from '@tokengate/core';
-import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NOT_ACTIVE, nowSeconds, refusal, WRONG_AUDIENCE, WRONG_ISSUER } from '@tokengate/test-support';
-import { introspectingVerifier as make, manualClock } from './introspect-support.js';
+import { issuer, useIssuer, introspectingVerifier as make, manualClock } from './introspect-support.js';
 
-let issuer: TestIssuer;
-beforeAll(async () => {
-  issuer = await createTestIssuer();
-});
-afterEach(() => {
-  issuer.faults.reset();
-  issuer.resetCounts();
-});
-afterAll(() => issuer.close());
+useIssuer();
 
 describe('an active answer becomes an AccessToken', () => {
   it('user token: format opaque, type user, scopes, subject, client id, issuer, expiry', async () => {
@@ -357,6 +348,14 @@ describe('caching', () => {
     const otherApi = make(issuer, { audience: 'https://other.example.com' }, { store });
     await expect(otherApi.verify(token)).rejects.toMatchObject({ code: 'invalid_token' });
     await expect(make(issuer, {}, { store }).verify(token)).resolves.toMatchObject({ token });
+  });
+
+  it('keeps them apart when the audiences are set per issuer too', async () => {
+    const store = createMemoryStore();
+    const token = await issuer.mintOpaqueToken();
+    const perIssuer = (audience: string) => make(issuer, { issuer: undefined, audience: undefined, issuers: [{ issuer: issuer.issuer, audience }] }, { store });
+    await expect(perIssuer('https://other.example.com').verify(token)).rejects.toMatchObject({ code: 'invalid_token' });
+    await expect(perIssuer(issuer.audience).verify(token)).resolves.toMatchObject({ token });
   });
 
   it('holds at most maxEntries answers', async () => {

@@ -58,6 +58,12 @@ describe('issuer templates and tenants', () => {
     await expect(verifier.verify(await tenant.mintToken({ audience: 'api', claims }))).rejects.toMatchObject({ description: 'The token was issued by an issuer this API does not accept' });
   });
 
+  it('refuse a "tenant" spanning path segments, which would let a template stand for other issuers', async () => {
+    const verifier = createVerifier({ audience: 'api', issuers: [{ issuer: template(), tenants: ['tenant-a/x'] }] });
+    const token = await tenant.mintToken({ issuer: `${tenant.issuer}/x`, audience: 'api', claims: { tid: 'tenant-a/x' } });
+    await expect(verifier.verify(token)).rejects.toMatchObject({ description: 'The token was issued by an issuer this API does not accept' });
+  });
+
   it('accept any tenant only when told so loudly', async () => {
     const verifier = createVerifier({ audience: 'api', issuers: [{ issuer: template(), dangerouslyAcceptAnyTenant: true }] });
     await expect(verifier.verify(await tenant.mintToken({ audience: 'api', claims: { tid: 'tenant-a' } }))).resolves.toMatchObject({ issuer: tenant.issuer });

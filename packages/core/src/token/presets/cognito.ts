@@ -7,10 +7,11 @@
  */
 import { TokenGateError } from '../../errors/error.js';
 import type { Claims } from '../types.js';
-import { text, type Preset } from './preset.js';
+import { readStringClaim } from '../../policy/claims.js';
+import type { Preset } from './preset.js';
 
 function checkClaims(claims: Claims): void {
-  const use = text(claims, 'token_use');
+  const use = readStringClaim(claims, 'token_use');
   if (use !== 'access') throw new TokenGateError('invalid_token', use === 'id' ? 'The token is an ID token, not an access token' : 'The token is not a Cognito access token (token_use)');
 }
 

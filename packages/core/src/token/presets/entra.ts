@@ -8,14 +8,15 @@
  */
 import { normalizeScopeList } from '../scopes.js';
 import type { Claims, TokenType } from '../types.js';
-import { text, type Preset } from './preset.js';
+import { readStringClaim } from '../../policy/claims.js';
+import type { Preset } from './preset.js';
 
 function classify(claims: Claims): TokenType {
-  const idtyp = text(claims, 'idtyp');
+  const idtyp = readStringClaim(claims, 'idtyp');
   if (idtyp === 'app') return 'client';
   if (idtyp === 'user') return 'user';
-  const sub = text(claims, 'sub');
-  return text(claims, 'scp') === undefined && sub !== undefined && sub === text(claims, 'oid') ? 'client' : 'user';
+  const sub = readStringClaim(claims, 'sub');
+  return readStringClaim(claims, 'scp') === undefined && sub !== undefined && sub === readStringClaim(claims, 'oid') ? 'client' : 'user';
 }
 
 function roles(claims: Claims): string[] {
@@ -28,6 +29,6 @@ export const entra: Preset = Object.freeze({
   name: 'entra',
   classify,
   // Delegated: `scp` only (never `roles`, the user's app roles); app-only: `roles`.
-  scopes: (claims: Claims, type: TokenType) => (type === 'client' ? roles(claims) : normalizeScopeList(text(claims, 'scp') ?? '')),
-  clientId: (claims: Claims) => text(claims, 'azp') ?? text(claims, 'appid'),
+  scopes: (claims: Claims, type: TokenType) => (type === 'client' ? roles(claims) : normalizeScopeList(readStringClaim(claims, 'scp') ?? '')),
+  clientId: (claims: Claims) => readStringClaim(claims, 'azp') ?? readStringClaim(claims, 'appid'),
 });

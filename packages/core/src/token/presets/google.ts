@@ -5,7 +5,8 @@
  * `https://www.googleapis.com/service_accounts/v1/jwk/<email>`, and the token carries no scopes.
  */
 import type { Claims, TokenType } from '../types.js';
-import { text, type Preset } from './preset.js';
+import { readStringClaim } from '../../policy/claims.js';
+import type { Preset } from './preset.js';
 
 // An e-mail address as service accounts have them: one `@`, no spaces or slashes.
 const EMAIL = /^[^\s@/]+@[^\s@/]+\.[^\s@/]+$/;
@@ -14,8 +15,8 @@ const EMAIL = /^[^\s@/]+@[^\s@/]+\.[^\s@/]+$/;
 export const google: Preset = Object.freeze({
   name: 'google',
   // The service account speaks for itself: `sub` equals `iss`.
-  classify: (claims: Claims): TokenType => (text(claims, 'sub') !== undefined && text(claims, 'sub') === text(claims, 'iss') ? 'client' : 'user'),
-  clientId: (claims: Claims) => text(claims, 'azp') ?? text(claims, 'email') ?? text(claims, 'iss'),
+  classify: (claims: Claims): TokenType => (readStringClaim(claims, 'sub') !== undefined && readStringClaim(claims, 'sub') === readStringClaim(claims, 'iss') ? 'client' : 'user'),
+  clientId: (claims: Claims) => readStringClaim(claims, 'azp') ?? readStringClaim(claims, 'email') ?? readStringClaim(claims, 'iss'),
   acceptsIssuer: (issuer: string) => EMAIL.test(issuer),
   jwksUri: (issuer: string) => (EMAIL.test(issuer) ? `https://www.googleapis.com/service_accounts/v1/jwk/${encodeURIComponent(issuer)}` : undefined),
 });

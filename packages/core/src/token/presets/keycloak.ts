@@ -10,21 +10,22 @@
  */
 import type { Claims, TokenType } from '../types.js';
 import { classifyToken } from '../token-type.js';
-import { text, type Preset } from './preset.js';
+import { readStringClaim } from '../../policy/claims.js';
+import type { Preset } from './preset.js';
 
 const SERVICE_ACCOUNT_PREFIX = 'service-account-';
 
 function serviceAccountClient(claims: Claims): string | undefined {
-  return text(claims, 'client_id') ?? text(claims, 'clientId');
+  return readStringClaim(claims, 'client_id') ?? readStringClaim(claims, 'clientId');
 }
 
 function classify(claims: Claims): TokenType {
-  const username = text(claims, 'preferred_username');
-  const client = serviceAccountClient(claims) ?? text(claims, 'azp');
+  const username = readStringClaim(claims, 'preferred_username');
+  const client = serviceAccountClient(claims) ?? readStringClaim(claims, 'azp');
   if (username !== undefined && client !== undefined && username.toLowerCase() === `${SERVICE_ACCOUNT_PREFIX}${client.toLowerCase()}`) return 'client';
-  if (serviceAccountClient(claims) !== undefined && (text(claims, 'clientHost') !== undefined || text(claims, 'clientAddress') !== undefined)) return 'client';
+  if (serviceAccountClient(claims) !== undefined && (readStringClaim(claims, 'clientHost') !== undefined || readStringClaim(claims, 'clientAddress') !== undefined)) return 'client';
   // A user token without `sub` (Keycloak 25+) still names its person.
-  if (text(claims, 'sub') === undefined && (username !== undefined || text(claims, 'sid') !== undefined || text(claims, 'email') !== undefined)) return 'user';
+  if (readStringClaim(claims, 'sub') === undefined && (username !== undefined || readStringClaim(claims, 'sid') !== undefined || readStringClaim(claims, 'email') !== undefined)) return 'user';
   return classifyToken(claims);
 }
 
@@ -36,7 +37,7 @@ function rolesOf(value: unknown): string[] {
 /** `realm_access.roles` and `resource_access.<azp>.roles`. */
 function roles(claims: Claims): string[] {
   const access = claims.resource_access;
-  const client = text(claims, 'azp');
+  const client = readStringClaim(claims, 'azp');
   const own = client !== undefined && access !== null && typeof access === 'object' && !Array.isArray(access) && Object.hasOwn(access, client) ? (access as Record<string, unknown>)[client] : undefined;
   return [...rolesOf(claims.realm_access), ...rolesOf(own)];
 }
@@ -49,7 +50,7 @@ export function keycloak(options: { readonly rolesAsScopes?: boolean } = {}): Pr
   return Object.freeze({
     name: 'keycloak',
     classify,
-    clientId: (claims: Claims) => text(claims, 'azp') ?? serviceAccountClient(claims),
+    clientId: (claims: Claims) => readStringClaim(claims, 'azp') ?? serviceAccountClient(claims),
     ...(options.rolesAsScopes === true ? { scopes: (claims: Claims, _type: TokenType, generic: readonly string[]) => [...new Set([...generic, ...roles(claims)])] } : {}),
   });
 }

@@ -33,9 +33,3 @@ export interface Preset {
   /** The JWKS URL of an issuer, when the provider has no discovery for it. */
   readonly jwksUri?: (issuer: string) => string | undefined;
 }
-
-/** A string claim, or `undefined`. */
-export function text(claims: Claims, name: string): string | undefined {
-  const value = Object.hasOwn(claims, name) ? claims[name] : undefined;
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
