@@ -30,6 +30,6 @@ export { routePath, routerBehaviour, type RouterBehaviour, type RouterSettings }
 export { publicUrl, type RequestContext, type PublicOriginSettings } from './request/context.js';
 export { NodeRequestContext, type NodeIncoming } from './request/node-context.js';
 export { isPreflight } from './request/preflight.js';
-export { metadataResponse, type MetadataResponse } from './request/resource-metadata.js';
+export { createMetadataResponder, type MetadataResponder, type MetadataResponse } from './request/resource-metadata.js';
 export { renderFailure, type RenderedFailure, type ProblemFormatter } from './errors/render.js';
 export { isAccessToken } from './token/access-token.js';

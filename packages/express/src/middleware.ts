@@ -2,7 +2,7 @@
  * The factories: `auth()`, the guards and `routePolicy()`. Core's adapter kit does the work;
  * this file turns its steps into Express middleware.
  */
-import { createAdapterKit, createGuardFamily, metadataResponse, ownMember, type AuthOptions, type GuardOptions, type Prepared, type RouteStep, type RouterBehaviour, type StepInput } from '@tokengate/core/adapter';
+import { createAdapterKit, createGuardFamily, createMetadataResponder, ownMember, type AuthOptions, type GuardOptions, type Prepared, type RouteStep, type RouterBehaviour, type StepInput } from '@tokengate/core/adapter';
 import type { AccessToken, Requirement, RoutePolicyOptions, RouteRule, TokenGateError, Verifier, VerifierOptions } from '@tokengate/core';
 import { answer, ExpressContext, type ExpressRequestLike, type ExpressResponseLike, type NextFunction, type TokenGateMiddleware } from './respond.js';
 
@@ -85,10 +85,11 @@ export function routePolicy(rules: readonly RouteRule[], options?: RoutePolicyOp
 export function protectedResourceMetadata(source: VerifierOptions | Verifier): TokenGateMiddleware {
   const { options } = kit.verifier(source);
   if (options.resource === undefined) throw new TypeError('protectedResourceMetadata() needs a verifier with the "resource" option');
+  const respond = createMetadataResponder(options);
   return function tokengateMetadata(req, res, next) {
     const target = req.originalUrl;
     const end = target.search(/[?#]/);
-    const response = metadataResponse(options, req.method, end < 0 ? target : target.slice(0, end));
+    const response = respond(req.method, end < 0 ? target : target.slice(0, end));
     if (response === undefined) return next();
     res.statusCode = response.status;
     for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);

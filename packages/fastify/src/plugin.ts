@@ -1,7 +1,7 @@
 /** The `tokengate` plugin: authenticates every route of its context, with settings from `config.tokengate`. */
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { AUTH_OPTION_NAMES, checkAdapterOptions, createConfiguredSteps, createStep, metadataResponse, VERIFIER_OPTION_NAMES, type AuthOptions } from '@tokengate/core/adapter';
+import { AUTH_OPTION_NAMES, checkAdapterOptions, createConfiguredSteps, createStep, createMetadataResponder, VERIFIER_OPTION_NAMES, type AuthOptions } from '@tokengate/core/adapter';
 import { protectedResourceMetadata, type Verifier, type VerifierOptions } from '@tokengate/core';
 import { kit } from './hooks.js';
 import { settle, stepInput } from './respond.js';
@@ -26,13 +26,14 @@ function pluginSource(options: TokenGatePluginOptions): VerifierOptions | Verifi
 
 /** RFC 9728 metadata, unauthenticated, at the path-inserted location and the root form (HEAD comes with GET). */
 function serveMetadata(fastify: FastifyInstance, options: Verifier['options']): void {
+  const respond = createMetadataResponder(options);
   for (const path of protectedResourceMetadata({ options })?.paths ?? []) {
     fastify.route({
       method: ['GET', 'OPTIONS'],
       url: path,
       config: { tokengate: false },
       handler: async function tokengateMetadata(request, reply) {
-        const response = metadataResponse(options, request.method, path) ?? { status: 404, headers: {}, body: undefined };
+        const response = respond(request.method, path) ?? { status: 404, headers: {}, body: undefined };
         return reply.code(response.status).headers(response.headers).send(response.body ?? '');
       },
     });

@@ -3,7 +3,7 @@
  * this file turns its steps into Koa middleware that put the token on `ctx.state.auth`.
  */
 import type { Context, Middleware, Next } from 'koa';
-import { createAdapterKit, createGuardFamily, metadataResponse, ownMember, type AuthOptions, type GuardOptions, type Prepared, type StepInput } from '@tokengate/core/adapter';
+import { createAdapterKit, createGuardFamily, createMetadataResponder, ownMember, type AuthOptions, type GuardOptions, type Prepared, type StepInput } from '@tokengate/core/adapter';
 import type { AccessToken, Requirement, RoutePolicyOptions, RouteRule, TokenGateError, Verifier, VerifierOptions } from '@tokengate/core';
 import { answer, KoaContext } from './respond.js';
 
@@ -82,8 +82,9 @@ export function routePolicy(rules: readonly RouteRule[], options?: RoutePolicyOp
 export function protectedResourceMetadata(source: VerifierOptions | Verifier): Middleware {
   const { options } = kit.verifier(source);
   if (options.resource === undefined) throw new TypeError('protectedResourceMetadata() needs a verifier with the "resource" option');
+  const respond = createMetadataResponder(options);
   return async function tokengateMetadata(ctx: Context, next: Next): Promise<void> {
-    const response = metadataResponse(options, ctx.method, ctx.URL.pathname);
+    const response = respond(ctx.method, ctx.URL.pathname);
     if (response === undefined) return next();
     ctx.status = response.status;
     ctx.set(response.headers);

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { metadataResponse, NodeRequestContext, renderFailure, type GuardOptions, type MetadataResponse, type RenderedFailure, type Step } from '@tokengate/core/adapter';
+import { createMetadataResponder, NodeRequestContext, renderFailure, type GuardOptions, type MetadataResponse, type RenderedFailure, type Step } from '@tokengate/core/adapter';
 import type { TokenGateError, Verifier, VerifierOptions } from '@tokengate/core';
 import { toAuthInfo } from './auth-info.js';
 import { kit } from './kit.js';
@@ -89,9 +89,11 @@ function toolSteps(options: McpAuthOptions, make: (scopes: string[]) => Step): (
 export function protectedResourceMetadata(source: VerifierOptions | Verifier): NodeMiddleware {
   const { options } = kit.verifier(source);
   if (options.resource === undefined) throw new TypeError('protectedResourceMetadata() needs a verifier with the "resource" option');
+  const respond = createMetadataResponder(options);
   return function tokengateMetadata(req, res, next) {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const response = metadataResponse(options, req.method ?? 'GET', path);
+    const target = req.url ?? '/';
+    const end = target.search(/[?#]/);
+    const response = respond(req.method ?? 'GET', end < 0 ? target : target.slice(0, end));
     if (response === undefined) next();
     else write(res, response);
   };

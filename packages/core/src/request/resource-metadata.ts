@@ -70,20 +70,26 @@ export function protectedResourceMetadataOf(options: MetadataSource): MetadataLo
   return Object.freeze({ url: resource.metadataUrl, paths: Object.freeze(paths), document: document(resource, options) });
 }
 
+/** Answers requests for the metadata: `undefined` for any other request. */
+export type MetadataResponder = (method: string, path: string) => MetadataResponse | undefined;
+
 /**
- * The response to a request for `path` with `method`: the document (GET), its headers (HEAD), a
- * preflight answer (OPTIONS); `undefined` when the request is not for the metadata.
- * @example metadataResponse(verifier.options, 'GET', '/.well-known/oauth-protected-resource/mcp')
+ * The responder of a verifier's metadata, made once at start-up (document, body and headers
+ * built here, not per request): the document for GET, its headers for HEAD, a preflight answer
+ * for OPTIONS, 405 for other methods at its paths, `undefined` for every other path.
+ * @example const respond = createMetadataResponder(verifier.options); respond('GET', '/.well-known/oauth-protected-resource/mcp')
  */
-export function metadataResponse(options: MetadataSource, method: string, path: string): MetadataResponse | undefined {
+export function createMetadataResponder(options: MetadataSource): MetadataResponder {
   const metadata = protectedResourceMetadataOf(options);
-  if (metadata === undefined || !metadata.paths.includes(path)) return undefined;
+  if (metadata === undefined) return () => undefined;
   const cors = { 'Access-Control-Allow-Origin': options.cors?.allowOrigin ?? '*' };
-  if (method === 'OPTIONS') {
-    return { status: 204, headers: { ...cors, 'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS', 'Access-Control-Allow-Headers': '*', 'Access-Control-Max-Age': '86400' }, body: undefined };
-  }
-  if (method !== 'GET' && method !== 'HEAD') return { status: 405, headers: { Allow: 'GET, HEAD, OPTIONS' }, body: undefined };
-  const body = JSON.stringify(metadata.document);
+  const preflight: MetadataResponse = { status: 204, headers: { ...cors, 'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS', 'Access-Control-Allow-Headers': '*', 'Access-Control-Max-Age': '86400' }, body: undefined };
+  const notAllowed: MetadataResponse = { status: 405, headers: { Allow: 'GET, HEAD, OPTIONS' }, body: undefined };
   const headers = { ...cors, 'Content-Type': 'application/json', 'Cache-Control': `public, max-age=${options.resource?.protectedResource.maxAge ?? 3600}` };
-  return { status: 200, headers, body: method === 'HEAD' ? undefined : body };
+  const get: MetadataResponse = { status: 200, headers, body: JSON.stringify(metadata.document) };
+  const head: MetadataResponse = { status: 200, headers, body: undefined };
+  return (method, path) => {
+    if (!metadata.paths.includes(path)) return undefined;
+    return method === 'GET' ? get : method === 'HEAD' ? head : method === 'OPTIONS' ? preflight : notAllowed;
+  };
 }

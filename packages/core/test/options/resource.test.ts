@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createVerifier, protectedResourceMetadata, type VerifierOptions } from '@tokengate/core';
-import { metadataResponse } from '@tokengate/core/adapter';
+import { createMetadataResponder } from '@tokengate/core/adapter';
 
 const issuer = 'https://auth.example.com/';
 
@@ -70,11 +70,12 @@ describe('the resource option (RFC 8707, RFC 9728)', () => {
   it('serves GET, HEAD and preflights at its paths only; other methods are 405', () => {
     const { options } = createVerifier({ issuer, resource: 'https://api.example.com/mcp', cors: { allowOrigin: 'https://app.example.com' } });
     const path = '/.well-known/oauth-protected-resource/mcp';
-    expect(metadataResponse(options, 'GET', path)).toMatchObject({ status: 200, headers: { 'Access-Control-Allow-Origin': 'https://app.example.com' } });
-    expect(metadataResponse(options, 'HEAD', path)).toMatchObject({ status: 200, body: undefined });
-    expect(metadataResponse(options, 'OPTIONS', path)?.status).toBe(204);
-    expect(metadataResponse(options, 'POST', path)).toMatchObject({ status: 405, headers: { Allow: 'GET, HEAD, OPTIONS' } });
-    expect(metadataResponse(options, 'GET', '/.well-known/oauth-protected-resource/other')).toBeUndefined();
-    expect(metadataResponse(options, 'GET', '/mcp')).toBeUndefined();
+    const metadataResponse = (method: string, target: string) => createMetadataResponder(options)(method, target);
+    expect(metadataResponse('GET', path)).toMatchObject({ status: 200, headers: { 'Access-Control-Allow-Origin': 'https://app.example.com' } });
+    expect(metadataResponse('HEAD', path)).toMatchObject({ status: 200, body: undefined });
+    expect(metadataResponse('OPTIONS', path)?.status).toBe(204);
+    expect(metadataResponse('POST', path)).toMatchObject({ status: 405, headers: { Allow: 'GET, HEAD, OPTIONS' } });
+    expect(metadataResponse('GET', '/.well-known/oauth-protected-resource/other')).toBeUndefined();
+    expect(metadataResponse('GET', '/mcp')).toBeUndefined();
   });
 });

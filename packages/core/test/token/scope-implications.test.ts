@@ -23,6 +23,12 @@ describe('scope implications', () => {
     expect(expand?.(['a'])).toEqual(['a', 'b', 'c']);
   });
 
+  it('stop following a function that keeps inventing scopes, at a bound', () => {
+    let made = 0;
+    const expand = compileScopeImplications(() => [`scope-${(made += 1)}`]);
+    expect(expand?.(['a']).length).toBe(1_000);
+  });
+
   it('are off when not configured', () => {
     expect(compileScopeImplications(undefined)).toBeUndefined();
   });
