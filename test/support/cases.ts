@@ -53,7 +53,7 @@ function tamper(token: string): string {
   return [header, Buffer.from(JSON.stringify({ ...claims, sub: 'admin' })).toString('base64url'), signature].join('.');
 }
 
-const BOUND = 'The access token is bound to a key (cnf) and must be presented with its proof of possession, not as a bearer token';
+const DPOP_BOUND = 'The access token is DPoP-bound and must be sent with the DPoP scheme and a proof, not as a bearer token';
 const USER = { type: 'user', subject: 'user-123', clientId: 'test-client' } as const;
 const CLIENT = { type: 'client', subject: 'billing', clientId: 'billing' } as const;
 
@@ -100,9 +100,9 @@ export const CASES: readonly Case[] = [
   },
   { name: 'an access_token query parameter alone, the query method off', path: '/v1/me?access_token=leaked', status: 401, challenge: BARE_CHALLENGE },
   // ---- sender-constrained tokens presented as bearer tokens (RFC 9449 §7.2, RFC 8705 §3)
-  invalidToken('a DPoP-bound token (cnf.jkt) sent as Bearer', async ({ up }) => bearer(await up.mintUserToken({ claims: { cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } } })), BOUND),
-  invalidToken('a certificate-bound token (cnf x5t#S256) sent as Bearer', async ({ up }) => bearer(await up.mintClientToken({ claims: { cnf: { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' } } })), BOUND),
-  invalidToken('a token bound by an unknown confirmation method sent as Bearer', async ({ up }) => bearer(await up.mintUserToken({ claims: { cnf: { kid: 'k1' } } })), BOUND),
+  invalidToken('a DPoP-bound token (cnf.jkt) sent as Bearer', async ({ up }) => bearer(await up.mintUserToken({ claims: { cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } } })), DPOP_BOUND),
+  invalidToken('a certificate-bound token (cnf x5t#S256) sent as Bearer', async ({ up }) => bearer(await up.mintClientToken({ claims: { cnf: { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' } } })), 'The access token is bound to a client certificate (cnf x5t#S256), which this API does not check'),
+  invalidToken('a token bound by an unknown confirmation method sent as Bearer', async ({ up }) => bearer(await up.mintUserToken({ claims: { cnf: { kid: 'k1' } } })), 'The access token is bound to a key (cnf) by a method this API does not check'),
   // ---- invalid tokens
   {
     name: 'expired token',

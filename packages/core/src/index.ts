@@ -18,7 +18,8 @@ export type {
   TokenResolver,
   VerificationMode,
 } from './options/types.js';
-export type { PublicOptions } from './options/public-view.js';
+export type { PublicOptions, PublicDpop } from './options/public-view.js';
+export type { DpopOptions, DpopNonceOptions, MtlsOptions, MtlsHeaderSource } from './options/binding-types.js';
 export type { ProtectedResourceOptions, CorsOptions, ScopeImplications } from './options/resource-types.js';
 export type { PresetName, PresetOption } from './token/presets/preset.js';
 
@@ -27,7 +28,8 @@ export { protectedResourceMetadata, type ProtectedResourceMetadata, type Metadat
 export type { TokenCacheOptions } from './token/token-cache.js';
 
 // The verified token (token/): access token, scopes (`scope`, `scp`, `permissions`), user vs client.
-export type { AccessToken, Claims, Clock, FetchLike, JsonValue, ProtectedHeader, RequestLike, TokenType } from './token/types.js';
+export type { AccessToken, Claims, Clock, Confirmation, FetchLike, JsonValue, ProtectedHeader, RequestLike, TokenType } from './token/types.js';
+export type { RequestContext } from './request/context.js';
 export { parseScopes, hasAllScopes, hasAnyScope, missingScopes, DEFAULT_SCOPE_CLAIMS, type ScopeClaimNames } from './token/scopes.js';
 export { assertScopes, assertAnyScope } from './policy/scope-rules.js';
 export { classifyToken, assertTokenType, type TokenClassifier } from './token/token-type.js';
@@ -40,10 +42,14 @@ export type { Requirement } from './policy/requirements.js';
 export type { RouteRule, RoutePolicyOptions, UnmatchedRoutes } from './policy/route-policy.js';
 
 // Failures (errors/): one error class, the code → status table, RFC 9457 bodies, RFC 6750 challenges.
-export { TokenGateError, isTokenGateError, type TokenGateErrorOptions, type ErrorPresentation, type ErrorHeaders, type StepUp } from './errors/error.js';
+export { TokenGateError, isTokenGateError, type TokenGateErrorOptions, type ErrorPresentation, type DpopPresentation, type ErrorHeaders, type StepUp } from './errors/error.js';
+export type { ChallengeScheme } from './errors/challenge.js';
 export { ERROR_CODES, type TokenGateErrorCode, type ErrorCodeInfo } from './errors/codes.js';
 export { PROBLEM_CONTENT_TYPE, DEFAULT_PROBLEM_TYPE_BASE, type ProblemDetails } from './errors/problem.js';
 export { IntrospectionConfigurationError } from './opaque/failures.js';
+
+// Sender-constrained tokens (binding/): DPoP proofs (RFC 9449) and client certificates (RFC 8705), checked on every request.
+export { DEFAULT_PROOF_ALGORITHMS } from './options/binding.js';
 
 // Signatures (jwt/): the algorithms and the signature step an application may replace or wrap.
 export { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from './jwt/algorithms.js';

@@ -3,11 +3,14 @@
  * lives in its own file (see docs/architecture.md); nothing that belongs to one request is kept
  * here.
  *
- * authenticate: extract (request/authenticate, request/extract) → verify
- * verify: token checks (request/token-input) → by mode (opaque/dispatch): JWT (jwt/verify-jwt:
+ * authenticate: extract (request/authenticate, request/extract) → check
+ * check: token checks (request/token-input) → by mode (opaque/dispatch): JWT (jwt/verify-jwt:
  * cache → decode → header rules → key → signature → claim rules → AccessToken → admit) or opaque
- * (opaque/verify-opaque) → failures reported once (errors/report).
+ * (opaque/verify-opaque) → the binding rule on every request (binding/check-binding: DPoP proof,
+ * client certificate, or none) → failures reported once (errors/report).
+ * verify: check with the Bearer scheme and no request.
  */
+import { createBindingCheck } from './binding/check-binding.js';
 import { createFailureReporter } from './errors/report.js';
 import type { TokenGateError } from './errors/error.js';
 import { createJwtVerifier } from './jwt/verify-jwt.js';
@@ -20,27 +23,32 @@ import { publicView, type PublicOptions } from './options/public-view.js';
 import type { VerifierOptions } from './options/types.js';
 import { resolveOptions } from './options/validate.js';
 import { createAuthentication } from './request/authenticate.js';
-import { checkTokenInput } from './request/token-input.js';
+import type { RequestContext } from './request/context.js';
+import { createTokenChecks } from './request/token-checks.js';
 import { TokenCache } from './token/token-cache.js';
-import type { AccessToken, RequestLike } from './token/types.js';
+import type { AccessToken } from './token/types.js';
 
 /** Verifies bearer access tokens. Create one per API (it holds the key caches) and share it. */
 export interface Verifier {
   /** Verify a raw access token. Rejects with a `TokenGateError`. */
   verify(token: string): Promise<AccessToken>;
-  /** Extract the token from a request (RFC 6750 §2) and verify it. Rejects with a `TokenGateError`. */
-  authenticate(request: RequestLike): Promise<AccessToken>;
+  /**
+   * Extract the token from a request (RFC 6750 §2; the DPoP scheme and proof when `dpop` is on)
+   * and verify it and its binding. Rejects with a `TokenGateError`.
+   */
+  authenticate(request: RequestContext): Promise<AccessToken>;
   /**
    * Like `authenticate`, but a request that carries no credentials at all resolves `undefined`
    * (and is not reported to `onError`); a bad token still rejects.
    */
-  authenticateOptional(request: RequestLike): Promise<AccessToken | undefined>;
+  authenticateOptional(request: RequestContext): Promise<AccessToken | undefined>;
   /**
    * Turn any failure into a `TokenGateError` rendered with this verifier's realm and problem
    * base, and report it to `onError` once. An exception that is not a `TokenGateError` becomes
-   * a 500 `server_error`. Adapters use it for guard failures.
+   * a 500 `server_error`. Adapters use it for guard failures, passing the request's token: a
+   * DPoP-bound token's failures are challenged under the DPoP scheme.
    */
-  fail(error: unknown): TokenGateError;
+  fail(error: unknown, token?: AccessToken): TokenGateError;
   /** The validated options, without secrets. */
   readonly options: PublicOptions;
   /** Current size of the caches. */
@@ -79,14 +87,7 @@ export function createVerifier(input: VerifierOptions): Verifier {
   const keys = createKeyStore(options, cache);
   const opaque = options.mode === 'jwt' ? undefined : createOpaqueVerifier(options, keys);
   const verifyToken = chooseVerification(options.mode, createJwtVerifier(options, keys, cache), opaque?.verify);
-
-  async function verify(token: string): Promise<AccessToken> {
-    try {
-      return await verifyToken(checkTokenInput(token, options.maxTokenLength));
-    } catch (error) {
-      throw fail(error);
-    }
-  }
+  const { verify, check } = createTokenChecks({ verifyToken, checkBinding: createBindingCheck(options), maxTokenLength: options.maxTokenLength, fail });
 
   function stats(): VerifierStats {
     const introspectedTokens = opaque?.size();
@@ -96,9 +97,13 @@ export function createVerifier(input: VerifierOptions): Verifier {
   return Object.freeze({
     options: publicView(options),
     ready: () => checkReady(options, keys),
-    fail,
+    fail: (error: unknown, token?: AccessToken) => fail(error, token?.confirmation?.jkt === undefined ? 'Bearer' : 'DPoP'),
     stats,
     verify,
-    ...createAuthentication({ methods: options.tokenMethods, maxTokenLength: options.maxTokenLength, isKnownToken: cache ? (token) => cache.holds(token) : undefined }, verify, fail),
+    ...createAuthentication(
+      { methods: options.tokenMethods, maxTokenLength: options.maxTokenLength, isKnownToken: cache ? (token) => cache.holds(token) : undefined, dpop: options.dpop !== undefined },
+      check,
+      fail,
+    ),
   });
 }

@@ -1,8 +1,11 @@
 /**
- * RFC 6750 §3 `WWW-Authenticate: Bearer` challenges.
+ * `WWW-Authenticate` challenges: RFC 6750 §3 `Bearer` and RFC 9449 §7.1 `DPoP`.
  */
 
-/** The members a Bearer challenge may carry. */
+/** The authentication schemes tokengate challenges with. */
+export type ChallengeScheme = 'Bearer' | 'DPoP';
+
+/** The members a challenge may carry. */
 export interface ChallengeParameters {
   /** Protection space (RFC 7235 §2.2). */
   readonly realm?: string | undefined;
@@ -17,6 +20,8 @@ export interface ChallengeParameters {
   readonly maxAge?: number | undefined;
   /** The URL of this resource's protected-resource metadata (RFC 9728 §5.1). */
   readonly resourceMetadata?: string | undefined;
+  /** DPoP only: the proof algorithms accepted (RFC 9449 §7.1 `algs`). */
+  readonly algs?: readonly string[] | undefined;
 }
 
 // RFC 6750 §3: error_description is %x20-21 / %x23-5B / %x5D-7E. Characters outside
@@ -33,11 +38,11 @@ export function quote(value: string): string {
 }
 
 /**
- * Build a `WWW-Authenticate` header value for the Bearer scheme.
+ * Build one challenge of a `WWW-Authenticate` header value (Bearer unless `scheme` says DPoP).
  * @example formatChallenge({ realm: 'api', error: 'invalid_token', errorDescription: 'expired' })
  * // => 'Bearer realm="api", error="invalid_token", error_description="expired"'
  */
-export function formatChallenge(parameters: ChallengeParameters): string {
+export function formatChallenge(parameters: ChallengeParameters, scheme: ChallengeScheme = 'Bearer'): string {
   const parts: string[] = [];
   if (parameters.realm !== undefined) parts.push(`realm=${quote(parameters.realm)}`);
   if (parameters.error !== undefined) {
@@ -50,5 +55,6 @@ export function formatChallenge(parameters: ChallengeParameters): string {
   if (parameters.acrValues !== undefined && parameters.acrValues.length > 0) parts.push(`acr_values=${quote(parameters.acrValues.join(' '))}`);
   if (parameters.maxAge !== undefined) parts.push(`max_age=${quote(String(parameters.maxAge))}`);
   if (parameters.resourceMetadata !== undefined) parts.push(`resource_metadata=${quote(parameters.resourceMetadata)}`);
-  return parts.length === 0 ? 'Bearer' : `Bearer ${parts.join(', ')}`;
+  if (parameters.algs !== undefined && parameters.algs.length > 0) parts.push(`algs=${quote(parameters.algs.join(' '))}`);
+  return parts.length === 0 ? scheme : `${scheme} ${parts.join(', ')}`;
 }

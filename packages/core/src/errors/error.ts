@@ -3,15 +3,12 @@
  * challenge. Immutable: a verifier renders an error with its realm and problem base by making a
  * presented copy (same `instance`), never by changing it.
  */
-import { formatChallenge } from './challenge.js';
+import type { ChallengeScheme } from './challenge.js';
+import { headersOf, type ErrorHeaders } from './error-headers.js';
+
+export type { ErrorHeaders } from './error-headers.js';
 import { ERROR_CODES, type TokenGateErrorCode } from './codes.js';
 import { createInstanceId, DEFAULT_PROBLEM_TYPE_BASE, type ProblemDetails } from './problem.js';
-
-/** Headers of an error: callable for a copy, and readable member by member. */
-export interface ErrorHeaders {
-  (): Record<string, string>;
-  readonly [name: string]: string;
-}
 
 /** How a verifier renders its errors. */
 export interface ErrorPresentation {
@@ -23,6 +20,23 @@ export interface ErrorPresentation {
   readonly resourceMetadata?: string | undefined;
   /** Let browser clients read the challenge: `Access-Control-Expose-Headers` on every error response. */
   readonly exposeHeaders?: boolean | undefined;
+  /** DPoP is accepted (RFC 9449 §7.1): challenges name the DPoP scheme and its algorithms. */
+  readonly dpop?: DpopPresentation | undefined;
+  /**
+   * The scheme the failed request used: its challenge carries the error. Default `Bearer`, or
+   * `DPoP` where DPoP is required.
+   */
+  readonly scheme?: ChallengeScheme | undefined;
+}
+
+/** How a verifier that accepts DPoP challenges. */
+export interface DpopPresentation {
+  /** Proof algorithms accepted (`algs`). */
+  readonly algorithms: readonly string[];
+  /** Bearer is not accepted: only the DPoP challenge is sent. */
+  readonly required: boolean;
+  /** A fresh server nonce (RFC 9449 §8), sent as `DPoP-Nonce` on every 401, when nonces are on. */
+  readonly nonce?: (() => string) | undefined;
 }
 
 /** Options for a single error. */
@@ -51,9 +65,6 @@ export interface StepUp {
   readonly maxAge?: number | undefined;
 }
 
-/** Scopes a client never gets by asking again, so a challenge never names them. */
-const UNREQUESTABLE_SCOPES: ReadonlySet<string> = new Set(['offline_access']);
-
 const DEFAULT_PRESENTATION: ErrorPresentation = Object.freeze({ realm: 'api', problemTypeBase: DEFAULT_PROBLEM_TYPE_BASE });
 
 /**
@@ -61,33 +72,6 @@ const DEFAULT_PRESENTATION: ErrorPresentation = Object.freeze({ realm: 'api', pr
  * both the ESM and the CommonJS build has two classes, and `instanceof` sees only one.
  */
 const BRAND = Symbol.for('tokengate.error');
-
-function challengeOf(error: TokenGateError): string {
-  const oauth = ERROR_CODES[error.code].oauth;
-  const { realm, resourceMetadata } = error.presentation;
-  return formatChallenge({
-    realm,
-    error: oauth ? error.code : undefined,
-    errorDescription: oauth ? error.description : undefined,
-    scope: error.code === 'insufficient_scope' ? error.requiredScopes.filter((scope) => !UNREQUESTABLE_SCOPES.has(scope)) : undefined,
-    acrValues: error.stepUp?.acrValues,
-    maxAge: error.stepUp?.maxAge,
-    resourceMetadata: error.status === 401 || error.status === 403 ? resourceMetadata : undefined,
-  });
-}
-
-/** `WWW-Authenticate` on 400/401/403 (RFC 6750 §3), `Retry-After` on 503: a function returning a copy, with the same members. */
-function headersOf(error: TokenGateError): ErrorHeaders {
-  const values: Record<string, string> = {};
-  if (error.status === 400 || error.status === 401 || error.status === 403) values['WWW-Authenticate'] = challengeOf(error);
-  if (error.status === 503) values['Retry-After'] = String(error.retryAfter);
-  const exposed = Object.keys(values);
-  if (error.presentation.exposeHeaders === true && exposed.length > 0) values['Access-Control-Expose-Headers'] = exposed.join(', ');
-  const headers = function headers(): Record<string, string> {
-    return { ...values };
-  };
-  return Object.freeze(Object.assign(headers, values)) as unknown as ErrorHeaders;
-}
 
 /**
  * Every failure tokengate reports. `status` (and its alias `statusCode`) and `expose` let any

@@ -89,8 +89,9 @@ class RequestGate implements Gate {
   }
 
   fail(request: object, error: unknown): TokenGateError {
-    const verifier = existingState(request)?.verifier;
-    if (verifier !== undefined) return verifier.fail(error);
+    const state = existingState(request);
+    // The request's token decides the scheme of the challenge (a DPoP-bound token's is DPoP).
+    if (state?.verifier !== undefined) return state.verifier.fail(error, state.token);
     let fallback: Verifier;
     try {
       fallback = this.#getVerifier();

@@ -1,10 +1,9 @@
 /**
  * The JWT path, step by step: the verified-token cache, then decode → header rules → issuer →
- * key → signature → claim rules → `AccessToken` → the binding rule → admission to the cache.
+ * key → signature → claim rules → `AccessToken` → admission to the cache. The binding rule follows on every request.
  * Each step lives in its own file; this one only puts them in order.
  */
 import { createAccessToken } from '../token/access-token.js';
-import { refuseBoundToken } from '../token/confirmation.js';
 import { recordVerification } from '../token/verification-context.js';
 import type { TokenCache } from '../token/token-cache.js';
 import type { AccessToken } from '../token/types.js';
@@ -51,8 +50,7 @@ export function createJwtVerifier(options: ResolvedOptions, keys: KeyStore, cach
     const { classify, preset } = settings;
     const accessToken = createAccessToken({ token, format: 'jwt', claims: payload, header, issuer, scopeClaims: options.scopeClaims, classify, preset });
     recordVerification(accessToken, options);
-    // Before caching: a bound token is never answered from the cache either.
-    refuseBoundToken(accessToken, options.dangerouslyAcceptBoundTokensAsBearer);
+    // A bound token is cached too: its binding is checked on every request (binding/check-binding.ts).
     cache?.set(accessToken, used.thumbprint, key.freshness);
     return accessToken;
   }

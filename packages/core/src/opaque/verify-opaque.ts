@@ -1,7 +1,8 @@
 /**
  * The opaque path: the answer cache, then the source (introspection or `resolveToken`) with one
  * request per token in flight and a bound on different tokens in flight, then the answer rules
- * and the same `AccessToken` a JWT gives. Bound tokens are refused on every use.
+ * and the same `AccessToken` a JWT gives. The answer's binding (`cnf`, `token_type: DPoP`) is
+ * cached with it and checked on every request (binding/check-binding.ts), never the proof.
  */
 import { TokenGateError } from '../errors/error.js';
 import type { VerifyToken } from '../jwt/verify-jwt.js';
@@ -9,7 +10,6 @@ import type { KeyStore } from '../keys/key-store.js';
 import type { ResolvedOptions } from '../options/resolved.js';
 import type { TokenResolver } from '../options/types.js';
 import { createAccessToken, NO_HEADER } from '../token/access-token.js';
-import { refuseBoundToken } from '../token/confirmation.js';
 import { recordVerification } from '../token/verification-context.js';
 import type { AccessToken, Claims } from '../token/types.js';
 import { answerScope, createAnswerCache, tokenDigest, type AnswerCache, type OpaqueOutcome } from './answer-cache.js';
@@ -66,7 +66,7 @@ class OpaqueTokens {
       throw this.#flights.overloaded(error) ? unavailable(error, 1) : error;
     }
     if (outcome.refused !== undefined) throw new TokenGateError('invalid_token', outcome.refused);
-    return refuseBoundToken(this.#accept(token, outcome.claims), this.#options.dangerouslyAcceptBoundTokensAsBearer);
+    return this.#accept(token, outcome.claims);
   }
 
   #accept(token: string, claims: Claims): AccessToken {

@@ -13,6 +13,7 @@ import type { ScopeExpander } from '../token/scope-implications.js';
 import type { Preset } from '../token/presets/preset.js';
 import type { ResolvedResource } from './resource.js';
 import type { IssuerTable } from './issuers.js';
+import type { ResolvedDpop, ResolvedMtls } from './binding.js';
 import type { CorsOptions } from './resource-types.js';
 import type { IntrospectionAuthMethod, TokenResolver, VerificationMode } from './types.js';
 
@@ -74,6 +75,13 @@ export interface ResolvedOptions {
   readonly strict: boolean;
   readonly dangerouslyAllowHttpIssuer: boolean;
   readonly dangerouslyAcceptBoundTokensAsBearer: boolean;
+  /** `undefined`: the DPoP scheme is not accepted. */
+  readonly dpop: ResolvedDpop | undefined;
+  /** `undefined`: certificate-bound tokens are refused. */
+  readonly mtls: ResolvedMtls | undefined;
+  /** The public origin of requests (`publicOrigin`, else the origin of `resource`). */
+  readonly publicOrigin: string | undefined;
+  readonly trustProxy: boolean;
   readonly criticalHeaders: ReadonlySet<string>;
   readonly scopeClaims: ScopeClaimNames;
   readonly classify: (claims: Claims) => TokenType;

@@ -13,6 +13,7 @@ import type { Claims, Clock, FetchLike, TokenType } from '../token/types.js';
 import type { CorsOptions, ProtectedResourceOptions, ScopeImplications } from './resource-types.js';
 import type { PresetOption } from '../token/presets/preset.js';
 import type { IssuerOptions } from './issuers.js';
+import type { DpopOptions, MtlsOptions } from './binding-types.js';
 
 /** How the issuer's signing keys are fetched and cached. Durations in milliseconds, as their names say. */
 export interface JwksOptions {
@@ -162,11 +163,18 @@ export interface VerifierOptions {
   readonly signatureVerifier?: SignatureVerifier;
   /** Accept `http:` issuers that are not loopback. Never in production. */
   readonly dangerouslyAllowHttpIssuer?: boolean;
+  /** Accept DPoP (RFC 9449): the DPoP scheme with a proof checked on every request. */
+  readonly dpop?: DpopOptions;
+  /** Accept certificate-bound tokens (RFC 8705): the client certificate from the TLS socket or a trusted proxy's header. */
+  readonly mtls?: MtlsOptions;
+  /** The origin clients call (`https://api.example.com`): DPoP's `htu` is checked against it. Default the origin of `resource`. */
+  readonly publicOrigin?: string;
+  /** Behind a trusted proxy: the public origin from `Forwarded` / `X-Forwarded-Proto` / `-Host`. Default false. */
+  readonly trustProxy?: boolean;
   /**
-   * Accept sender-constrained tokens (with a `cnf` claim: DPoP `jkt`, mTLS `x5t#S256`, …) as plain
-   * bearer tokens. Default false: such a token is refused (401 `invalid_token`), since whoever
-   * holds a copy could replay it without the key it is bound to (RFC 9449 §7.2). Only for
-   * deployments where a trusted gateway in front of this API has already verified the binding.
+   * Accept bound tokens (a `cnf` claim) as plain bearer tokens, unchecked. Default false: a bound token
+   * needs its proof (`dpop`, `mtls`), else it is refused (401), since whoever holds a copy could replay
+   * it (RFC 9449 §7.2). Only where a trusted gateway in front of this API verified the binding.
    */
   readonly dangerouslyAcceptBoundTokensAsBearer?: boolean;
   /**

@@ -18,6 +18,7 @@ import { compileScopeImplications } from '../token/scope-implications.js';
 import { resolvePreset } from '../token/presets/index.js';
 import { classifierOf, createIssuerTable, singleIssuerTable, type IssuerDefaults } from './issuers.js';
 import type { VerificationMode, VerifierOptions } from './types.js';
+import { resolveDpop, resolveMtls, resolvePublicOrigin } from './binding.js';
 
 const TOKEN_METHODS: readonly TokenMethod[] = ['header', 'query', 'body'];
 const MODES: readonly VerificationMode[] = ['jwt', 'introspect', 'auto'];
@@ -101,6 +102,23 @@ function resourceOptions(options: VerifierOptions): Pick<ResolvedOptions, 'resou
 }
 
 /**
+ * `dpop`, `mtls` and where the public origin comes from. DPoP's `htu` names the URL the client
+ * called, so it is checked against a configured origin (or a trusted proxy's headers), never
+ * against whatever `Host` the request claims.
+ */
+function bindingOptions(options: VerifierOptions, clock: ResolvedOptions['clock']): Pick<ResolvedOptions, 'dpop' | 'mtls' | 'publicOrigin' | 'trustProxy' | 'dangerouslyAcceptBoundTokensAsBearer'> {
+  const allowHttp = options.dangerouslyAllowHttpIssuer === true;
+  const publicOrigin = resolvePublicOrigin(options.publicOrigin, allowHttp) ?? (typeof options.resource === 'string' && URL.canParse(options.resource) ? new URL(options.resource).origin : undefined);
+  const trustProxy = optionalBoolean(options.trustProxy, 'trustProxy');
+  const dpop = resolveDpop(options.dpop, clock);
+  if (dpop !== undefined && publicOrigin === undefined && !trustProxy) {
+    fail('dpop', 'needs the public origin of this API to check each proof\'s "htu": set "publicOrigin" (e.g. "https://api.example.com"), or "resource", or "trustProxy" behind a proxy that sets X-Forwarded-Host');
+  }
+  const dangerouslyAcceptBoundTokensAsBearer = optionalBoolean(options.dangerouslyAcceptBoundTokensAsBearer, 'dangerouslyAcceptBoundTokensAsBearer');
+  return { dpop, mtls: resolveMtls(options.mtls), publicOrigin, trustProxy, dangerouslyAcceptBoundTokensAsBearer };
+}
+
+/**
  * Validate options and apply defaults.
  * @throws TypeError naming the offending option.
  * @example const options = resolveOptions({ issuer: 'https://auth.example.com/', audience: 'api' });
@@ -113,7 +131,9 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
   const introspection = resolveIntrospection(options, issuers);
   const resolveToken = optionalFunction(options.resolveToken, 'resolveToken');
   if (introspection && resolveToken) fail('resolveToken', 'cannot be combined with "introspection"; use one source for opaque tokens');
+  const clock = optionalFunction(options.clock, 'clock') ?? Date.now;
   return Object.freeze({
+    ...bindingOptions(options, clock),
     ...issuerOptions,
     ...resourceOptions(options),
     jwksUri: options.jwksUri,
@@ -123,7 +143,6 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     maxTokenAge: options.maxTokenAge === undefined ? undefined : nonNegative(options.maxTokenAge, 'maxTokenAge', 0),
     strict: options.strict === true,
     dangerouslyAllowHttpIssuer: optionalBoolean(options.dangerouslyAllowHttpIssuer, 'dangerouslyAllowHttpIssuer'),
-    dangerouslyAcceptBoundTokensAsBearer: optionalBoolean(options.dangerouslyAcceptBoundTokensAsBearer, 'dangerouslyAcceptBoundTokensAsBearer'),
     criticalHeaders: new Set(options.criticalHeaders === undefined ? [] : stringList(options.criticalHeaders, 'criticalHeaders')),
     scopeClaims: Object.freeze({ ...DEFAULT_SCOPE_CLAIMS, ...options.scopeClaims }),
     classify: classifierOf(preset, { classify: optionalFunction(options.classify, 'classify'), fallbackClassify: classifyToken }),
@@ -135,7 +154,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     onError: optionalFunction(options.onError, 'onError'),
     jwks: resolveJwks(options.jwks),
     fetch: optionalFunction(options.fetch, 'fetch') ?? ((input: string | URL, init?: RequestInit) => fetch(input, init)),
-    clock: optionalFunction(options.clock, 'clock') ?? Date.now,
+    clock,
     signatureVerifier: optionalFunction(options.signatureVerifier, 'signatureVerifier') ?? nodeSignatureVerifier,
     cache: resolveCache(options.cache),
     introspection,

@@ -1,45 +1,54 @@
 /**
- * From a request to a verified token: extract (RFC 6750 §2), then verify. A request without
- * any credentials is `missing_token`, or `undefined` for the optional form (and then not reported).
+ * From a request to a verified token: extract (RFC 6750 §2, RFC 9449 §7.1), then check. A request
+ * without any credentials is `missing_token`, or `undefined` for the optional form (and then not
+ * reported).
  */
 import { isTokenGateError, type TokenGateError } from '../errors/error.js';
-import type { AccessToken, RequestLike } from '../token/types.js';
-import { extractToken, type ExtractOptions } from './extract.js';
+import type { FailureReporter } from '../errors/report.js';
+import type { AccessToken } from '../token/types.js';
+import type { RequestContext } from './context.js';
+import { extractCredentials, type Credentials, type ExtractOptions } from './extract.js';
 
 /** What `authenticateOptional` resolves for a request without credentials: one shared promise. */
 const NOBODY: Promise<undefined> = Promise.resolve(undefined);
 
 /** `authenticate` and `authenticateOptional` of a verifier. */
 export interface Authentication {
-  authenticate(request: RequestLike): Promise<AccessToken>;
-  authenticateOptional(request: RequestLike): Promise<AccessToken | undefined>;
+  authenticate(request: RequestContext): Promise<AccessToken>;
+  authenticateOptional(request: RequestContext): Promise<AccessToken | undefined>;
+}
+
+/** Checks a request's credentials: verifies the token and its binding, reports its own failures. */
+export type CheckCredentials = (credentials: Credentials, request: RequestContext) => Promise<AccessToken>;
+
+function fromRequest(request: RequestContext, extraction: ExtractOptions, fail: FailureReporter): Credentials | TokenGateError {
+  try {
+    return extractCredentials(request, extraction);
+  } catch (error) {
+    return fail(error);
+  }
 }
 
 /**
- * Build the request half of a verifier from its `verify` (which reports its own failures) and
- * its failure reporter (for extraction failures).
- * @example const { authenticate } = createAuthentication(extraction, verify, fail);
+ * Build the request half of a verifier from its credential check and its failure reporter (for
+ * extraction failures).
+ * @example const { authenticate } = createAuthentication(extraction, check, fail);
  */
-export function createAuthentication(extraction: ExtractOptions, verify: (token: string) => Promise<AccessToken>, fail: (error: unknown) => TokenGateError): Authentication {
+export function createAuthentication(extraction: ExtractOptions, check: CheckCredentials, fail: FailureReporter): Authentication {
   return {
-    // Plain functions handing on `verify`'s promise: no async frame of their own on the hot path.
+    // Plain functions handing on the check's promise: no async frame of their own on the hot path.
     authenticate(request) {
-      let token: string;
-      try {
-        token = extractToken(request, extraction);
-      } catch (error) {
-        return Promise.reject(fail(error));
-      }
-      return verify(token);
+      const credentials = fromRequest(request, extraction, fail);
+      return isTokenGateError(credentials) ? Promise.reject(credentials) : check(credentials, request);
     },
     authenticateOptional(request) {
-      let token: string;
+      let credentials: Credentials;
       try {
-        token = extractToken(request, extraction);
+        credentials = extractCredentials(request, extraction);
       } catch (error) {
         return isTokenGateError(error) && error.code === 'missing_token' ? NOBODY : Promise.reject(fail(error));
       }
-      return verify(token);
+      return check(credentials, request);
     },
   };
 }

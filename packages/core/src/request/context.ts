@@ -14,6 +14,8 @@ export interface RequestContext extends RequestLike {
   readonly secure?: boolean | undefined;
   /** The TLS client certificate, when the client presented one (mutual TLS). */
   readonly peerCertificate?: PeerCertificate | undefined;
+  /** The address of the peer this server talks to (a proxy's, behind one). */
+  readonly remoteAddress?: string | undefined;
 }
 
 /** Where the public origin of requests comes from. */

@@ -1,6 +1,7 @@
 /**
  * Bearer token extraction from a structural request (RFC 6750 §2).
  */
+import type { ChallengeScheme } from '../errors/challenge.js';
 import { TokenGateError } from '../errors/error.js';
 import type { RequestLike } from '../token/types.js';
 import { accessTokenParameter, formBody, parameterToken } from './parameters.js';
@@ -20,6 +21,14 @@ export interface ExtractOptions {
    * nothing about the request is remembered.
    */
   readonly isKnownToken?: ((token: string) => boolean) | undefined;
+  /** Accept `Authorization: DPoP <token>` with its `DPoP` proof header (RFC 9449 §7.1). */
+  readonly dpop?: boolean | undefined;
+}
+
+/** The credentials of a request: the token and its scheme (a DPoP request's proof is read by the binding step). */
+export interface Credentials {
+  readonly token: string;
+  readonly scheme: ChallengeScheme;
 }
 
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
@@ -27,7 +36,8 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 const BLANK = /[ \t]/;
 const CONTROL_OR_NON_ASCII = /[^\x20-\x7e]/;
 const AUTHORIZATION = 'authorization';
-const SCHEME = 'bearer';
+const BEARER = 'bearer';
+const DPOP = 'dpop';
 const SP = 0x20;
 const HTAB = 0x09;
 
@@ -95,75 +105,89 @@ function repeatsAuthorization(rawHeaders: readonly string[] | undefined): boolea
 }
 
 /**
- * Index just past `Bearer` and its separator, or -1 for any other scheme. The scheme is
- * case-insensitive (RFC 9110 §11.1). Compared code by code so the hot path allocates nothing.
+ * Index just past the (lower-case) `scheme` and its separator, or -1 for any other scheme. The
+ * scheme is case-insensitive (RFC 9110 §11.1). Compared code by code so the hot path allocates nothing.
  */
-function bearerStart(value: string): number {
+function schemeStart(value: string, scheme: string): number {
   let at = 0;
   while (at < value.length && isBlank(value.charCodeAt(at))) at += 1;
-  if (value.length - at < SCHEME.length) return -1;
-  for (let i = 0; i < SCHEME.length; i += 1) {
+  if (value.length - at < scheme.length) return -1;
+  for (let i = 0; i < scheme.length; i += 1) {
     // `| 0x20` lower-cases ASCII letters; only the two cases of each letter can match.
-    if ((value.charCodeAt(at + i) | 0x20) !== SCHEME.charCodeAt(i)) return -1;
+    if ((value.charCodeAt(at + i) | 0x20) !== scheme.charCodeAt(i)) return -1;
   }
-  const end = at + SCHEME.length;
+  const end = at + scheme.length;
   if (end === value.length) return end;
   return isBlank(value.charCodeAt(end)) ? end : -1;
 }
 
-function malformedHeaderToken(token: string): TokenGateError {
-  if (BLANK.test(token)) return invalidRequest('The Authorization header must carry exactly one Bearer token');
+function malformedHeaderToken(token: string, scheme: ChallengeScheme): TokenGateError {
+  if (BLANK.test(token)) return invalidRequest(`The Authorization header must carry exactly one ${scheme} token`);
   if (CONTROL_OR_NON_ASCII.test(token)) {
-    return invalidRequest('The Bearer token contains control or non-ASCII characters');
+    return invalidRequest(`The ${scheme} token contains control or non-ASCII characters`);
   }
-  return invalidRequest('The Bearer token is not a valid b64token (RFC 6750 section 2.1)');
+  return invalidRequest(`The ${scheme} token is not a valid b64token (RFC 6750 section 2.1)`);
 }
 
-/** The token after `Bearer`: `1*SP` before it (RFC 9110 §11.4), trailing blanks tolerated. */
-function headerToken(value: string, start: number, maxTokenLength: number, options: ExtractOptions): string {
+/** The token after the scheme: `1*SP` before it (RFC 9110 §11.4), trailing blanks tolerated. */
+function headerToken(value: string, start: number, scheme: ChallengeScheme, options: ExtractOptions): string {
+  const { maxTokenLength } = options;
   let begin = start;
   while (begin < value.length && isBlank(value.charCodeAt(begin))) begin += 1;
   let end = value.length;
   while (end > begin && isBlank(value.charCodeAt(end - 1))) end -= 1;
-  if (end === begin) throw invalidRequest('The Authorization header carries the Bearer scheme but no token');
+  if (end === begin) throw invalidRequest(`The Authorization header carries the ${scheme} scheme but no token`);
   // Size is checked before any regular expression sees the token, so huge inputs stay cheap.
   if (end - begin > maxTokenLength) throw tooLarge();
   const token = value.slice(begin, end);
   if (options.isKnownToken?.(token) === true) return token;
-  if (!B64TOKEN.test(token)) throw malformedHeaderToken(token);
+  if (!B64TOKEN.test(token)) throw malformedHeaderToken(token, scheme);
   return token;
 }
 
+/** The scheme of a header value and where its token starts; -1 when it is neither Bearer nor (when accepted) DPoP. */
+function schemeOf(header: string | undefined, dpop: boolean): { scheme: ChallengeScheme; start: number } {
+  if (header === undefined) return { scheme: 'Bearer', start: -1 };
+  const start = schemeStart(header, BEARER);
+  if (start >= 0 || !dpop) return { scheme: 'Bearer', start };
+  return { scheme: 'DPoP', start: schemeStart(header, DPOP) };
+}
+
 /**
- * Take the bearer token from a request (RFC 6750 §2). A request with no Bearer credentials
- * under any enabled method fails with `missing_token`, so the response is a bare challenge
- * (RFC 6750 §3.1). An `Authorization` header with another scheme (`Basic …`) counts as no
- * Bearer credentials for the same reason: it is not malformed, just not ours.
+ * Take the credentials from a request (RFC 6750 §2; RFC 9449 §7.1 for the DPoP scheme). A
+ * request with no credentials under any enabled method fails with `missing_token`, so the
+ * response is a bare challenge (RFC 6750 §3.1). An `Authorization` header with another scheme
+ * (`Basic …`) counts as no credentials for the same reason: it is not malformed, just not ours.
  * @throws TokenGateError `missing_token`; `invalid_request` for malformed or duplicated
  * credentials, including a token sent by more than one method (RFC 6750 §2);
  * `invalid_token` when the token is longer than `maxTokenLength`.
  * @example
- * const token = extractToken(
- *   { headers: { authorization: 'Bearer mF_9.B5f-4.1JqM' } },
- *   { methods: ['header'], maxTokenLength: 8192 },
- * ) // => 'mF_9.B5f-4.1JqM'
+ * extractCredentials({ headers: { authorization: 'Bearer mF_9.B5f-4.1JqM' } }, { methods: ['header'], maxTokenLength: 8192 })
+ * // => { token: 'mF_9.B5f-4.1JqM', scheme: 'Bearer' }
  */
-export function extractToken(request: RequestLike, options: ExtractOptions): string {
+export function extractCredentials(request: RequestLike, options: ExtractOptions): Credentials {
   const { methods, maxTokenLength } = options;
   const header = isEnabled(methods, 'header') ? readAuthorization(request.headers) : undefined;
   if (header !== undefined && repeatsAuthorization(request.rawHeaders)) throw severalHeaders();
-  const start = header === undefined ? -1 : bearerStart(header);
-  // With a Bearer header, the query and body are read even where those methods are off: a token
+  const { scheme, start } = schemeOf(header, options.dpop === true);
+  // With a header token, the query and body are read even where those methods are off: a token
   // there too is a second method (RFC 6750 §2), and the client must learn it leaked one.
-  const bearer = start >= 0;
-  const query = bearer || isEnabled(methods, 'query') ? accessTokenParameter(request.query) : undefined;
-  const body = bearer || isEnabled(methods, 'body') ? accessTokenParameter(formBody(request)) : undefined;
-  if (bearer && (query !== undefined || body !== undefined)) throw invalidRequest('Token sent by more than one method');
+  const inHeader = start >= 0;
+  const query = inHeader || isEnabled(methods, 'query') ? accessTokenParameter(request.query) : undefined;
+  const body = inHeader || isEnabled(methods, 'body') ? accessTokenParameter(formBody(request)) : undefined;
+  if (inHeader && (query !== undefined || body !== undefined)) throw invalidRequest('Token sent by more than one method');
   const fromQuery = isEnabled(methods, 'query') ? query : undefined;
   const fromBody = isEnabled(methods, 'body') ? body : undefined;
-  const count = (bearer ? 1 : 0) + (fromQuery === undefined ? 0 : 1) + (fromBody === undefined ? 0 : 1);
+  const count = (inHeader ? 1 : 0) + (fromQuery === undefined ? 0 : 1) + (fromBody === undefined ? 0 : 1);
   if (count === 0) throw new TokenGateError('missing_token', 'No access token was provided');
   if (count > 1) throw invalidRequest('Token sent by more than one method');
-  if (header !== undefined && bearer) return headerToken(header, start, maxTokenLength, options);
-  return parameterToken(fromQuery !== undefined ? fromQuery : fromBody, maxTokenLength);
+  if (header !== undefined && inHeader) {
+    return { token: headerToken(header, start, scheme, options), scheme };
+  }
+  return { token: parameterToken(fromQuery !== undefined ? fromQuery : fromBody, maxTokenLength), scheme: 'Bearer' };
+}
+
+/** The token alone (see `extractCredentials`). @example extractToken(request, options) // => 'mF_9.B5f-4.1JqM' */
+export function extractToken(request: RequestLike, options: ExtractOptions): string {
+  return extractCredentials(request, options).token;
 }

@@ -45,6 +45,10 @@ export class NodeRequestContext implements RequestContext {
     return (this.#incoming.socket as Partial<TLSSocket> | undefined)?.encrypted === true;
   }
 
+  get remoteAddress(): string | undefined {
+    return (this.#incoming.socket as { remoteAddress?: string } | undefined)?.remoteAddress;
+  }
+
   get peerCertificate(): RequestContext['peerCertificate'] {
     const certificate = (this.#incoming.socket as Partial<TLSSocket> | undefined)?.getPeerCertificate?.();
     return certificate !== undefined && certificate !== null && Object.keys(certificate).length > 0 ? certificate : undefined;

@@ -15,6 +15,12 @@ export interface ProtectedResourceMetadata {
   readonly resource_documentation?: string;
   readonly resource_policy_uri?: string;
   readonly resource_tos_uri?: string;
+  /** RFC 9728 §2 with RFC 9449: the DPoP proof algorithms accepted, when DPoP is. */
+  readonly dpop_signing_alg_values_supported?: readonly string[];
+  /** Whether every token must be DPoP-bound. */
+  readonly dpop_bound_access_tokens_required?: boolean;
+  /** RFC 8705: certificate-bound tokens are accepted. */
+  readonly tls_client_certificate_bound_access_tokens?: boolean;
 }
 
 /** The document and where it lives. */
@@ -35,7 +41,7 @@ export interface MetadataResponse {
 }
 
 /** What the metadata is built from: the verifier's validated options. */
-type MetadataSource = Pick<PublicOptions, 'resource' | 'issuers' | 'tokenMethods' | 'cors'>;
+type MetadataSource = Pick<PublicOptions, 'resource' | 'issuers' | 'tokenMethods' | 'cors' | 'dpop' | 'mtls'>;
 
 function document(resource: ResolvedResource, options: MetadataSource): ProtectedResourceMetadata {
   const described = resource.protectedResource;
@@ -45,6 +51,9 @@ function document(resource: ResolvedResource, options: MetadataSource): Protecte
     resource_documentation: described.resourceDocumentation,
     resource_policy_uri: described.resourcePolicyUri,
     resource_tos_uri: described.resourceTosUri,
+    dpop_signing_alg_values_supported: options.dpop?.algorithms,
+    dpop_bound_access_tokens_required: options.dpop?.required,
+    tls_client_certificate_bound_access_tokens: options.mtls === undefined ? undefined : true,
   };
   return Object.freeze({
     resource: resource.resource,

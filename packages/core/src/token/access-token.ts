@@ -6,6 +6,7 @@ import { parseScopes, type ScopeClaimNames } from './scopes.js';
 import { applicationFailure, runApplicationCode } from '../errors/application-code.js';
 import { readStringClaim } from '../policy/claims.js';
 import type { Preset } from './presets/preset.js';
+import { readConfirmation } from './confirmation.js';
 
 /** What is needed to describe a verified token. */
 export interface AccessTokenInput {
@@ -81,6 +82,8 @@ export function createAccessToken(input: AccessTokenInput): AccessToken {
   if (subject !== undefined) token.subject = subject;
   if (clientId !== undefined) token.clientId = clientId;
   if (typeof exp === 'number') token.expiresAt = new Date(exp * 1000);
+  const confirmation = readConfirmation(claims);
+  if (confirmation !== undefined) token.confirmation = confirmation;
   issued.add(token);
   return Object.freeze(token);
 }

@@ -43,7 +43,18 @@ export interface AccessToken {
   readonly type: TokenType;
   /** When the token expires (from `exp`). */
   readonly expiresAt?: Date;
+  /**
+   * The key the token is bound to (sender-constrained, RFC 7800 `cnf`): its DPoP key thumbprint
+   * (`jkt`, RFC 9449) and/or its client certificate thumbprint (`x5tS256`, RFC 8705). A bound token
+   * reaches the application only after its proof of possession was checked on this request.
+   */
+  readonly confirmation?: Confirmation;
 }
+
+/** What a sender-constrained token is bound to (both members when both bindings are present). */
+export type Confirmation =
+  | { readonly jkt: string; readonly x5tS256?: string }
+  | { readonly jkt?: undefined; readonly x5tS256: string };
 
 /** Plain structural request input for `Verifier.authenticate`; no framework types. */
 export interface RequestLike {

@@ -16,10 +16,12 @@ const TABLE: ReadonlyArray<readonly [TokenGateErrorCode, number, string]> = [
   ['server_error', 500, 'Authorization failed on the server'],
   ['access_denied', 403, 'Access denied'],
   ['insufficient_user_authentication', 401, 'Stronger authentication required'],
+  ['invalid_dpop_proof', 401, 'Invalid DPoP proof'],
+  ['use_dpop_nonce', 401, 'DPoP nonce required'],
 ];
 
 describe('the code to status table', () => {
-  it('covers exactly the nine codes', () => {
+  it('covers exactly the eleven codes', () => {
     expect(Object.keys(ERROR_CODES).sort()).toEqual(TABLE.map(([code]) => code).sort());
   });
 

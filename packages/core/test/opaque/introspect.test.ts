@@ -155,7 +155,6 @@ describe('refusals are 401 invalid_token', () => {
   it.each([
     [{ token_type: 'Bearer' }],
     [{ token_type: 'bearer' }],
-    [{ token_type: 'DPoP' }],
     [{ token_type: 'N_A' }],
     [{ token_type: undefined, token_use: 'access_token' }],
     [{ token_type: undefined, typ: 'Bearer' }],

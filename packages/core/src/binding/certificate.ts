@@ -1,0 +1,66 @@
+/**
+ * The client certificate of a request (RFC 8705 §3): from the TLS connection this server
+ * terminates, or from a header a TLS-terminating proxy sets — believed only when the request
+ * comes from one of the trusted proxies, since anyone else can set any header. Its identity is
+ * the SHA-256 thumbprint of its DER encoding (`x5t#S256`, base64url).
+ */
+import { createHash, X509Certificate } from 'node:crypto';
+import type { BlockList } from 'node:net';
+import type { ResolvedMtls } from '../options/binding.js';
+import type { RequestContext } from '../request/context.js';
+
+const PEM = /-----BEGIN CERTIFICATE-----([^-]*)-----END CERTIFICATE-----/;
+const MAX_HEADER_LENGTH = 16_384;
+
+function headerValue(context: RequestContext, name: string): string | undefined {
+  const value = context.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The DER bytes of a header value: PEM (also with its line breaks turned into spaces), URL-encoded PEM, or base64 DER. */
+function derOf(value: string): Buffer | undefined {
+  if (value.length > MAX_HEADER_LENGTH) return undefined;
+  let text = value.trim();
+  if (text.includes('%')) {
+    try {
+      text = decodeURIComponent(text);
+    } catch {
+      return undefined;
+    }
+  }
+  const body = PEM.exec(text)?.[1] ?? text;
+  const base64 = body.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(base64)) return undefined;
+  const der = Buffer.from(base64, base64.includes('-') || base64.includes('_') ? 'base64url' : 'base64');
+  try {
+    // Parsing proves it is a certificate, not any bytes; its DER is hashed as the proxy received it.
+    return new X509Certificate(der).raw;
+  } catch {
+    return undefined;
+  }
+}
+
+function trustedPeer(context: RequestContext, proxies: BlockList): boolean {
+  const address = context.remoteAddress;
+  if (address === undefined) return false;
+  // An IPv4 peer on a dual-stack socket shows as ::ffff:a.b.c.d.
+  const plain = address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+  return proxies.check(plain, plain.includes(':') ? 'ipv6' : 'ipv4');
+}
+
+/**
+ * The `x5t#S256` of the request's client certificate, or `undefined` when there is none to
+ * believe (no certificate, or a header from a peer that is not a trusted proxy).
+ * @example certificateThumbprint(context, { certificate: 'socket' })
+ */
+export function certificateThumbprint(context: RequestContext | undefined, mtls: ResolvedMtls): string | undefined {
+  if (context === undefined) return undefined;
+  const { certificate } = mtls;
+  let der: Buffer | undefined;
+  if (certificate === 'socket') der = context.peerCertificate?.raw;
+  else if (trustedPeer(context, certificate.trustedProxies)) {
+    const value = headerValue(context, certificate.header);
+    der = value === undefined ? undefined : derOf(value);
+  }
+  return der === undefined || der.length === 0 ? undefined : createHash('sha256').update(der).digest('base64url');
+}

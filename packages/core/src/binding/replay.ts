@@ -1,0 +1,44 @@
+/**
+ * DPoP replay (RFC 9449 §11.1): each proof is accepted once. Its `jti` is remembered, per proof
+ * key, for as long as the proof could still be accepted, with one atomic set-if-absent on the
+ * `Store` (never "check, then set", which two instances could both pass). The key is a digest,
+ * so the store never holds what the client sent. A store that fails or does not answer in time
+ * refuses the request (503): an unknown answer is never taken for a fresh proof.
+ */
+import { createHash } from 'node:crypto';
+import { TokenGateError } from '../errors/error.js';
+import type { Store } from '../store/store.js';
+
+/** How long a store call may take before the request is refused. */
+const STORE_TIMEOUT_MS = 2_000;
+const PREFIX = 'tokengate:dpop:jti:';
+
+function unavailable(cause?: unknown): TokenGateError {
+  return new TokenGateError('temporarily_unavailable', 'The DPoP replay check is unavailable; try again shortly', { cause, retryAfter: 1 });
+}
+
+/** `promise`, or a rejection after `ms`. */
+function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`The replay store did not answer within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Remember the proof `jti` of the key `thumbprint` for `ttl` seconds.
+ * @throws TokenGateError `invalid_dpop_proof` for a proof seen before; `temporarily_unavailable` (503) when the store cannot tell.
+ * @example await rememberProof(store, thumbprint, payload.jti, 305);
+ */
+export async function rememberProof(store: Store, thumbprint: string, jti: string, ttl: number): Promise<void> {
+  const key = PREFIX + createHash('sha256').update(`${thumbprint}.${jti}`).digest('base64url');
+  let fresh: boolean;
+  try {
+    fresh = await bounded(Promise.resolve(store.setIfAbsent(key, '1', ttl)), STORE_TIMEOUT_MS);
+  } catch (cause) {
+    throw unavailable(cause);
+  }
+  if (fresh !== true) throw new TokenGateError('invalid_dpop_proof', 'The DPoP proof was already used (replay)');
+}
