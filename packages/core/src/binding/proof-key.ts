@@ -29,16 +29,16 @@ function invalidProof(description: string, cause?: unknown): TokenGateError {
  * @example const { prepared, thumbprint } = proofKey(header.jwk, 'ES256');
  */
 export function proofKey(jwk: unknown, alg: string): ProofKey {
-  if (jwk === null || typeof jwk !== 'object' || Array.isArray(jwk)) throw invalidProof('The DPoP proof header has no "jwk" public key');
+  if (jwk === null || typeof jwk !== 'object' || Array.isArray(jwk)) throw invalidProof('The DPoP proof header has no jwk public key');
   const members = jwk as Record<string, unknown>;
-  if (PRIVATE_MEMBERS.some((name) => Object.hasOwn(members, name))) throw invalidProof('The DPoP proof "jwk" contains private key material');
+  if (PRIVATE_MEMBERS.some((name) => Object.hasOwn(members, name))) throw invalidProof('The DPoP proof jwk contains private key material');
   const thumbprint = jwkThumbprint(members);
-  if (thumbprint === undefined) throw invalidProof('The DPoP proof "jwk" is not an RSA, EC or OKP public key');
-  if (alg === 'Ed25519' && members.crv !== 'Ed25519') throw invalidProof('The DPoP proof "jwk" does not fit Ed25519');
+  if (thumbprint === undefined) throw invalidProof('The DPoP proof jwk is not an RSA, EC or OKP public key');
+  if (alg === 'Ed25519' && members.crv !== 'Ed25519') throw invalidProof('The DPoP proof jwk does not fit Ed25519');
   try {
     const key = createPublicKey({ key: members as JsonWebKey, format: 'jwk' });
     return { prepared: prepareKey(ALIASES[alg] ?? alg, undefined, key), thumbprint };
   } catch (cause) {
-    throw invalidProof(`The DPoP proof "jwk" is not a usable ${alg} public key`, cause);
+    throw invalidProof(`The DPoP proof jwk is not a usable ${alg} public key`, cause);
   }
 }

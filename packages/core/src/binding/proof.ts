@@ -58,7 +58,7 @@ function decodeProof(proof: string): DecodedJws {
 /** §4.3 steps 4–7: the header, then the signature by the header's own key. */
 function verifySignedProof(decoded: DecodedJws, rules: ProofRules): string {
   const { header } = decoded;
-  if (header.typ !== 'dpop+jwt') throw invalidProof('The DPoP proof "typ" must be "dpop+jwt"');
+  if (header.typ !== 'dpop+jwt') throw invalidProof('The DPoP proof typ must be dpop+jwt');
   if (typeof header.alg !== 'string' || !rules.algorithms.has(header.alg)) throw invalidProof(`The DPoP proof algorithm is not accepted (accepted: ${[...rules.algorithms].join(' ')})`);
   if (header.crit !== undefined) throw invalidProof('The DPoP proof has critical header parameters this server does not understand');
   const key = proofKey(header.jwk, header.alg);
@@ -68,23 +68,23 @@ function verifySignedProof(decoded: DecodedJws, rules: ProofRules): string {
 
 function stringClaim(claims: Claims, name: string): string {
   const value = claims[name];
-  if (typeof value !== 'string' || value === '') throw invalidProof(`The DPoP proof has no "${name}" claim`);
+  if (typeof value !== 'string' || value === '') throw invalidProof(`The DPoP proof has no ${name} claim`);
   return value;
 }
 
 /** §4.3 steps 8–12 (the time window of `iat`); returns the seconds the proof stays acceptable. */
 function checkClaims(claims: Claims, request: ProofRequest, rules: ProofRules, now: number): number {
   const jti = stringClaim(claims, 'jti');
-  if (jti.length > MAX_JTI_LENGTH) throw invalidProof('The DPoP proof "jti" is too long');
-  if (stringClaim(claims, 'htm') !== request.method) throw invalidProof('The DPoP proof "htm" does not match the request method');
-  if (normaliseHtu(stringClaim(claims, 'htu')) !== request.url) throw invalidProof('The DPoP proof "htu" does not match the request URL');
+  if (jti.length > MAX_JTI_LENGTH) throw invalidProof('The DPoP proof jti is too long');
+  if (stringClaim(claims, 'htm') !== request.method) throw invalidProof('The DPoP proof htm does not match the request method');
+  if (normaliseHtu(stringClaim(claims, 'htu')) !== request.url) throw invalidProof('The DPoP proof htu does not match the request URL');
   const iat = claims.iat;
-  if (typeof iat !== 'number' || !Number.isFinite(iat)) throw invalidProof('The DPoP proof has no numeric "iat" claim');
-  if (iat > now + rules.clockTolerance) throw invalidProof('The DPoP proof "iat" is in the future');
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) throw invalidProof('The DPoP proof has no numeric iat claim');
+  if (iat > now + rules.clockTolerance) throw invalidProof('The DPoP proof iat is in the future');
   const remaining = iat + rules.proofMaxAge + rules.clockTolerance - now;
-  if (remaining <= 0) throw invalidProof('The DPoP proof is too old ("iat")');
+  if (remaining <= 0) throw invalidProof('The DPoP proof is too old (iat)');
   if (stringClaim(claims, 'ath') !== createHash('sha256').update(request.accessToken).digest('base64url')) {
-    throw invalidProof('The DPoP proof "ath" does not match the access token');
+    throw invalidProof('The DPoP proof ath does not match the access token');
   }
   return remaining;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BARE_CHALLENGE, bearerChallenge, NO_TOKEN, ONE_BEARER_TOKEN, SEVERAL_AUTHORIZATION_HEADERS, SEVERAL_METHODS, thrown } from '@tokengate/test-support';
-import { extractToken, type ExtractOptions, type TokenMethod } from '../../src/request/extract.js';
+import { extractCredentials, extractToken, type ExtractOptions, type TokenMethod } from '../../src/request/extract.js';
 import type { RequestLike } from '../../src/token/types.js';
 
 const ALL: ExtractOptions = { methods: ['header', 'query', 'body'], maxTokenLength: 64 };
@@ -303,5 +303,25 @@ describe('isKnownToken (tokens already verified skip the linear b64token scan)',
       () => extractToken({ headers: { authorization: 'Bearer ot!her' } }, { ...HEADER_ONLY, isKnownToken: known }),
       'The Bearer token is not a valid b64token (RFC 6750 section 2.1)',
     );
+  });
+});
+
+describe('the DPoP scheme (RFC 9449 section 7.1)', () => {
+  const DPOP: ExtractOptions = { ...HEADER_ONLY, dpop: true };
+  const of = (authorization: string, options: ExtractOptions = DPOP) => extractCredentials({ headers: { authorization } }, options);
+
+  it('is read, case-insensitively, only when DPoP is accepted', () => {
+    expect(of('DPoP mF_9.B5f-4.1JqM')).toEqual({ token: 'mF_9.B5f-4.1JqM', scheme: 'DPoP' });
+    expect(of('dpop  mF_9.B5f-4.1JqM ')).toEqual({ token: 'mF_9.B5f-4.1JqM', scheme: 'DPoP' });
+    expect(of('Bearer mF_9.B5f-4.1JqM')).toEqual({ token: 'mF_9.B5f-4.1JqM', scheme: 'Bearer' });
+    expect(thrown(() => of('DPoP mF_9.B5f-4.1JqM', HEADER_ONLY)).code).toBe('missing_token');
+    expect(thrown(() => of('DPoPx mF_9.B5f-4.1JqM')).code).toBe('missing_token');
+  });
+
+  it('its token is checked like a Bearer token, and never also sent another way', () => {
+    expectInvalidRequest(() => of('DPoP a b'), 'The Authorization header must carry exactly one DPoP token');
+    expectInvalidRequest(() => of('DPoP '), 'The Authorization header carries the DPoP scheme but no token');
+    expectInvalidRequest(() => of('DPoP a"b'), 'The DPoP token is not a valid b64token (RFC 6750 section 2.1)');
+    expectInvalidRequest(() => extractCredentials({ headers: { authorization: 'DPoP abc' }, query: { access_token: 'abc' } }, DPOP), SEVERAL_METHODS);
   });
 });
