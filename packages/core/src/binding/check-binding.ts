@@ -16,6 +16,10 @@ import { certificateThumbprint } from './certificate.js';
 import { normaliseHtu } from './htu.js';
 import { createNonces } from './nonce.js';
 import { checkProof, type ProofRules } from './proof.js';
+import { createProofKeys } from './proof-key.js';
+
+/** Imported proof keys kept per verifier: clients, each with its own key, in use at once. */
+const MAX_PROOF_KEYS = 1_000;
 import { rememberProof } from './replay.js';
 
 /** How the token was presented: its scheme and, for DPoP, the proof header. */
@@ -59,6 +63,7 @@ export function createBindingCheck(options: ResolvedOptions): BindingCheck {
     proofMaxAge: dpop.proofMaxAge,
     clockTolerance: dpop.clockTolerance,
     nonces: dpop.nonce && createNonces(dpop.nonce, clock),
+    keys: createProofKeys(MAX_PROOF_KEYS),
   };
   const origin: PublicOriginSettings = { publicOrigin: options.publicOrigin, trustProxy: options.trustProxy };
 

@@ -11,7 +11,7 @@ import { nodeSignatureVerifier } from '../jwt/signature.js';
 import type { Claims } from '../token/types.js';
 import { normaliseHtu } from './htu.js';
 import type { Nonces } from './nonce.js';
-import { proofKey } from './proof-key.js';
+import type { ProofKeys } from './proof-key.js';
 
 /** The longest proof read: an RSA-4096 proof is under 3 KiB. */
 export const MAX_PROOF_LENGTH = 8_192;
@@ -33,6 +33,8 @@ export interface ProofRules {
   readonly proofMaxAge: number;
   readonly clockTolerance: number;
   readonly nonces: Nonces | undefined;
+  /** The verifier's proof-key import. */
+  readonly keys: ProofKeys;
 }
 
 /** A proof that passed: its key's thumbprint, its `jti` and how long it stays acceptable (seconds). */
@@ -61,7 +63,7 @@ function verifySignedProof(decoded: DecodedJws, rules: ProofRules): string {
   if (header.typ !== 'dpop+jwt') throw invalidProof('The DPoP proof typ must be dpop+jwt');
   if (typeof header.alg !== 'string' || !rules.algorithms.has(header.alg)) throw invalidProof(`The DPoP proof algorithm is not accepted (accepted: ${[...rules.algorithms].join(' ')})`);
   if (header.crit !== undefined) throw invalidProof('The DPoP proof has critical header parameters this server does not understand');
-  const key = proofKey(header.jwk, header.alg);
+  const key = rules.keys(header.jwk, header.alg);
   if (!nodeSignatureVerifier(key.prepared, decoded.signingInput, decoded.signature)) throw invalidProof('The DPoP proof signature is invalid');
   return key.thumbprint;
 }

@@ -137,6 +137,14 @@ describe('the proof is refused (401 invalid_dpop_proof)', () => {
     expect((await rejection(dpopVerifier().authenticate(listed))).description).toBe('The DPoP scheme needs exactly one DPoP proof header');
   });
 
+  it('a key imported before is still checked against the algorithm of each proof', async () => {
+    const verifier = dpopVerifier();
+    await verifier.authenticate(request({ proof: proof() }));
+    const failure = await refused(verifier, { proof: proof({ header: { alg: 'ES384' } }) });
+    expect(failure.description).toBe('The DPoP proof jwk is not a usable ES384 public key');
+    expect((await refused(verifier, { proof: proof({ header: { jwk: { ...keys.jwk, d: 'AAAA' } } }) })).description).toMatch(/private key material/);
+  });
+
   it('a proof within the clock tolerance (iat 3 s ahead, or 304 s old) passes', async () => {
     await expect(dpopVerifier().authenticate(request({ proof: proof({ claims: { iat: now() + 3 } }) }))).resolves.toBeDefined();
     await expect(dpopVerifier().authenticate(request({ proof: proof({ claims: { iat: now() - 303 } }) }))).resolves.toBeDefined();
