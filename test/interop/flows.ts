@@ -60,7 +60,8 @@ export class CookieJar {
   }
 }
 
-function basic({ id, secret }: ClientCredentials): string {
+/** The client_secret_basic `Authorization` header of `client`. */
+export function basic({ id, secret }: ClientCredentials): string {
   return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 }
 
@@ -77,7 +78,8 @@ export async function postForm(url: string, client: ClientCredentials, form: Rec
   return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
 }
 
-function endpoint(provider: ProviderHarness, name: string): string {
+/** An endpoint URL from the provider's metadata (`token_endpoint`, …). */
+export function endpoint(provider: ProviderHarness, name: string): string {
   const url = provider.metadata[name];
   if (typeof url !== 'string') throw new Error(`oidc-provider metadata has no ${name}`);
   return url;

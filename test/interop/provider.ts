@@ -7,6 +7,8 @@
  * - `resource-server`: no grants; the API's credentials for the introspection endpoint.
  * - resources: `API_AUDIENCE` gets RFC 9068 JWT access tokens (RS256), `OPAQUE_AUDIENCE` opaque ones.
  * - devInteractions (built-in login and consent pages), introspection, revocation, refresh token rotation.
+ * - DPoP (RFC 9449) at the token endpoint, as oidc-provider enables it by default (ES256, Ed25519,
+ *   EdDSA proofs, no nonces); the `dpop` option adds server nonces.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -82,6 +84,11 @@ export interface ProviderOptions {
   readonly registration?: boolean;
   /** More scopes the provider knows. */
   readonly scopes?: readonly string[];
+  /**
+   * DPoP server nonces (RFC 9449 §8) at the token endpoint: a nonce secret, and with
+   * `requireNonce` every proof must carry one (else 400 `use_dpop_nonce` with a `DPoP-Nonce` header).
+   */
+  readonly dpop?: { readonly requireNonce?: boolean };
 }
 
 /** Start oidc-provider on 127.0.0.1:0. Always `close()` it (afterAll). */
@@ -148,6 +155,7 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Prov
         devInteractions: { enabled: true },
         registration: { enabled: options.registration === true },
         clientCredentials: { enabled: true },
+        ...(options.dpop ? { dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => options.dpop?.requireNonce === true } } : {}),
         introspection: {
           enabled: true,
           // The API (resource-server) may introspect any token; a client only its own.

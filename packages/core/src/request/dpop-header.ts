@@ -47,6 +47,7 @@ export function readProof(request: RequestLike): string {
   const found = values(request.headers);
   if (found.length !== 1 || rawCount(request.rawHeaders) > 1) throw found.length === 0 ? invalidProof('The DPoP scheme needs a DPoP proof header') : exactlyOne();
   const proof = (found[0] as string).trim();
-  if (proof === '' || proof.includes(',')) throw exactlyOne();
+  if (proof === '') throw invalidProof('The DPoP proof header is empty');
+  if (proof.includes(',')) throw exactlyOne();
   return proof;
 }

@@ -88,6 +88,7 @@ describe('the proof is refused (401 invalid_dpop_proof)', () => {
     ['without a DPoP header', () => ({}), /needs a DPoP proof header/],
     ['with two DPoP headers', () => ({ proof: [proof(), proof()] }), /exactly one DPoP proof header/],
     ['with two proofs joined in one header', () => ({ proof: `${proof()}, ${proof()}` }), /exactly one/],
+    ['with an empty DPoP header', () => ({ proof: ' ' }), /The DPoP proof header is empty/],
     ['not a JWS', () => ({ proof: 'not-a-jws' }), /not a compact JWS/],
     ['too large', () => ({ proof: `${proof()}${'A'.repeat(9_000)}` }), /too large/],
     ['typ missing', () => ({ proof: proof({ header: { typ: undefined } }) }), /typ must be dpop\+jwt/],
