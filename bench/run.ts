@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--anchors] [--only=micro-rs256,micro-es256,micro-eddsa,http,memory,memory-reused] [--cpu-prof]`
+ * `pnpm bench [--quick] [--anchors] [--only=micro-rs256,micro-es256,micro-eddsa,micro-dpop,http,memory,memory-reused] [--cpu-prof]`
  * `pnpm bench --render [--quick]`: no run; renders bench/RESULTS.md again from
  * bench/results-<mode>.json with the current report code (after a change to the tables).
  *

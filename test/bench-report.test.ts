@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { httpTables, pairedRatio } from '../bench/lib/report-http.js';
 import { TARGETS } from '../bench/lib/format.js';
-import type { HttpFamilyResult, HttpRow } from '../bench/lib/types.js';
+import { microTable } from '../bench/lib/report.js';
+import type { HttpFamilyResult, HttpRow, MicroFamilyResult, MicroRow } from '../bench/lib/types.js';
 
 function row(variant: HttpRow['variant'], segmentRates: readonly number[], extra: Partial<HttpRow> = {}): HttpRow {
   const reqPerSec = segmentRates.reduce((sum, rate) => sum + rate, 0) / segmentRates.length;
@@ -83,5 +84,30 @@ describe('bench: the HTTP target', () => {
     const markdown = httpTables(family([bare, lookup, row('tokengate', [96, 96, 96, 96, 96])])).markdown;
     expect(markdown).toContain('| lookup | 1,000 pool | 100 | 0.50× |');
     expect(markdown).toContain('the lookup-only row: 0.50× bare');
+  });
+});
+
+describe('bench: the DPoP micro target', () => {
+  const measured = (opsPerSec: number) => ({ opsPerSec, roundOps: [opsPerSec, opsPerSec, opsPerSec], p50: 1e6 / opsPerSec, p99: 2e6 / opsPerSec, samples: 100 });
+  function dpopFamily(rows: readonly MicroRow[]): MicroFamilyResult {
+    const dpop = { proofAlgorithm: 'ES256', tokenLength: 1496, proofLength: 514, htu: 'https://api.example.com/v1/files', proofsSigned: 5000, largestBatch: 4096, cachedTokens: 1 };
+    return { family: 'micro', algorithm: 'ES256', timing: { warmMs: 100, roundMs: 150, rounds: 3 }, tokenLength: 1400, claimCount: 16, poolSize: 1000, distinctPoolSize: 6000, cacheEntriesAfterDistinct: undefined, coreModule: '', rows, discardedRounds: 0, foreignCores: [0, 0, 0], dpop };
+  }
+  const floor: MicroRow = { id: 'dpop-floor', name: 'floor', tokens: 'same token', floor: true, result: measured(5000) };
+  const tokengate = (opsPerSec: number): MicroRow => ({ id: 'tokengate-dpop', name: 'tokengate', tokens: 'same token', tokengate: true, target: 'dpop-vs-floor', result: measured(opsPerSec) });
+
+  it('is tokengate ≥ 0.9× the DPoP floor in the same run, checked under its own family name', () => {
+    expect(TARGETS.dpopVsFloor).toBe(0.9);
+    const met = microTable(dpopFamily([floor, tokengate(4600)])).checks;
+    expect(met).toEqual([expect.objectContaining({ family: 'micro dpop', value: '0.92×', met: true })]);
+    expect(met[0]?.target).toContain('0.9× floor');
+    expect(microTable(dpopFamily([floor, tokengate(4400)])).checks[0]?.met).toBe(false);
+  });
+
+  it('gives the ratio to the floor that imports every key beside it, without changing the check', () => {
+    const importing: MicroRow = { id: 'dpop-floor-import', name: 'floor importing every key', tokens: 'same token', result: measured(2_500) };
+    const { checks, markdown } = microTable(dpopFamily([floor, importing, tokengate(4_000)]));
+    expect(checks).toEqual([expect.objectContaining({ met: false, value: '0.80× (1.60× the floor that imports every key)' })]);
+    expect(markdown).toContain('| 0.50× |');
   });
 });

@@ -26,6 +26,16 @@ function micro(algorithm: SigningAlgorithm, title: string): Family {
   };
 }
 
+/** The DPoP rows: an ES256 access token answered by the cache, a new ES256 proof per call. */
+function microDpop(): Family {
+  return {
+    id: 'micro-dpop',
+    title: 'Micro: DPoP (ES256 proofs, cached access token)',
+    nodeFlags: GC,
+    run: async (options) => (await import('../micro.js')).runMicro({ ...options, algorithm: 'ES256', suite: 'dpop', rows: listFromEnv('BENCH_ROWS') }),
+  };
+}
+
 function memory(id: string, title: string, uses: 1 | 2): Family {
   return { id, title, nodeFlags: GC, run: async (options) => (await import('../memory.js')).runMemory({ ...options, uses, cache: process.env.BENCH_CACHE }) };
 }
@@ -34,6 +44,7 @@ export const FAMILIES: readonly Family[] = [
   micro('RS256', 'Micro: RS256'),
   micro('ES256', 'Micro: ES256'),
   micro('EdDSA', 'Micro: EdDSA (Ed25519)'),
+  microDpop(),
   {
     id: 'http',
     title: 'HTTP',

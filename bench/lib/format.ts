@@ -6,6 +6,8 @@
 export const TARGETS = {
   uniqueVsFloor: 0.85,
   sameTokenRate: 1_000_000,
+  /** DPoP: `authenticate` with the cached token and a new proof ÷ the DPoP floor (one proof signature + the cache lookup). */
+  dpopVsFloor: 0.9,
   /** tokengate over HTTP with the 1,000 pool ÷ the lookup-only row (median of the per-cycle ratios). */
   httpVsLookup: 0.95,
   memoryGrowthMb: 100,

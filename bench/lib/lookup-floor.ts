@@ -36,12 +36,16 @@ function decode(token: string): Known {
   return { text: token, exp: claims.exp ?? 0, auth: { subject: claims.sub ?? '', scopes: (claims.scope ?? '').split(' ') } };
 }
 
-/** A lookup function over its own unbounded Map: the `Authorization` header in, the auth out. */
-export function createLookupFloor(): (authorization: string | undefined) => LookupAuth | undefined {
+/**
+ * A lookup function over its own unbounded Map: the `Authorization` header in, the auth out.
+ * `scheme`: the HTTP rows send Bearer tokens; the DPoP micro row (micro-dpop.ts) sends `DPoP <token>`.
+ */
+export function createLookupFloor(scheme: 'Bearer' | 'DPoP' = 'Bearer'): (authorization: string | undefined) => LookupAuth | undefined {
   const known = new Map<number, Known>();
+  const prefix = `${scheme} `;
   return (authorization) => {
-    if (authorization === undefined || !authorization.startsWith('Bearer ')) return undefined;
-    const token = authorization.slice(7);
+    if (authorization === undefined || !authorization.startsWith(prefix)) return undefined;
+    const token = authorization.slice(prefix.length);
     const key = fingerprint(token);
     let entry = known.get(key);
     if (entry === undefined || entry.text !== token) {

@@ -25,11 +25,21 @@ export interface Measurement {
   readonly fastFraction?: number;
 }
 
-/** `sync` functions are called in a plain loop; `async` ones are awaited one at a time. */
-export type Operation = { readonly kind: 'sync'; readonly run: () => unknown } | { readonly kind: 'async'; readonly run: () => Promise<unknown> };
+/**
+ * `sync` functions are called in a plain loop; `async` ones are awaited one at a time.
+ * `prepare`, when given, is called before every stretch of calls (the probe, the warm-up, each
+ * round), outside the timing, with an upper estimate of the calls the stretch may make
+ * (`undefined` before the probe, when nothing is known yet): an operation whose inputs can be
+ * used only once (DPoP proofs) makes enough of them there.
+ */
+export type Operation = ({ readonly kind: 'sync'; readonly run: () => unknown } | { readonly kind: 'async'; readonly run: () => Promise<unknown> }) & {
+  readonly prepare?: (calls: number | undefined) => void;
+};
 
 const now = (): number => Number(process.hrtime.bigint());
 const SAMPLE_CAPACITY = 1 << 20;
+/** `prepare` is told twice the calls the fastest stretch so far would make in the time (plus one batch: the clock is read between batches). */
+const PREPARE_MARGIN = 2;
 
 class Samples {
   readonly values = new Float64Array(SAMPLE_CAPACITY);
@@ -110,27 +120,39 @@ export class Bench {
   readonly #samples = new Samples();
   readonly #roundOps: number[] = [];
   #loop: Loop = { batch: 1, sampleMask: 0 };
+  /** The shortest time per call of any stretch so far (for `prepare`). */
+  #fastestNs = Number.POSITIVE_INFINITY;
 
   constructor(op: Operation, timing: MicroTiming) {
     this.#op = op;
     this.#timing = timing;
   }
 
+  /** Run one stretch of `ms`, after the operation's `prepare`. */
+  async #stretch(ms: number, samples: Samples | undefined): Promise<{ ops: number; ns: number }> {
+    const fastest = this.#fastestNs;
+    this.#op.prepare?.(Number.isFinite(fastest) ? Math.ceil(((ms * 1e6) / fastest) * PREPARE_MARGIN) + this.#loop.batch : undefined);
+    const stretch = await round(this.#op, ms, this.#loop, samples);
+    if (stretch.ops > 0) this.#fastestNs = Math.min(fastest, stretch.ns / stretch.ops);
+    return stretch;
+  }
+
   async warm(): Promise<void> {
-    const probe = await round(this.#op, Math.min(50, this.#timing.warmMs), { batch: 1, sampleMask: 0 }, undefined);
+    this.#loop = { batch: 1, sampleMask: 0 };
+    const probe = await this.#stretch(Math.min(50, this.#timing.warmMs), undefined);
     const perCallNs = probe.ns / Math.max(1, probe.ops);
     this.#loop = {
       batch: Math.max(1, Math.min(1024, Math.round(20_000 / Math.max(1, perCallNs)))),
       sampleMask: perCallNs >= 5_000 ? 0 : 15,
     };
-    await round(this.#op, this.#timing.warmMs, this.#loop, undefined);
+    await this.#stretch(this.#timing.warmMs, undefined);
   }
 
   #samplesBeforeRound = 0;
 
   async round(): Promise<void> {
     this.#samplesBeforeRound = this.#samples.count;
-    const { ops, ns } = await round(this.#op, this.#timing.roundMs, this.#loop, this.#samples);
+    const { ops, ns } = await this.#stretch(this.#timing.roundMs, this.#samples);
     this.#roundOps.push((ops * 1e9) / ns);
   }
 

@@ -39,7 +39,7 @@ export async function prepare(spec: RowSpec, ctx: MicroContext, timing: MicroTim
   const base = rowBase(spec);
   try {
     const { op, check, after } = await spec.setup();
-    const probe = spec.id.endsWith('-same') ? ctx.sameToken : (ctx.pool[0] as string);
+    const probe = spec.probe ?? (spec.id.endsWith('-same') ? ctx.sameToken : (ctx.pool[0] as string));
     const sub = await check(probe);
     if (sub !== peekPayload(probe).sub) throw new Error(`verified token has sub ${JSON.stringify(sub)}`);
     return { spec, base, bench: new Bench(op, timing), ...(after ? { after } : {}) };

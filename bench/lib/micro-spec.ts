@@ -7,7 +7,7 @@ import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { SigningAlgorithm, TestIssuer } from '@tokengate/testing';
 import { cycle, type Operation } from './measure.js';
 import { createTokenFactory, type TokenFactory } from './tokens.js';
-import type { MicroTarget, Mode } from './types.js';
+import type { DpopObserved, MicroTarget, Mode } from './types.js';
 
 export const POOL_SIZE = 1000;
 
@@ -29,7 +29,7 @@ export interface MicroContext {
    */
   readonly distinctPoolSize: number;
   /** What rows observed, for the report. */
-  readonly observed: { cacheEntriesAfterDistinct?: number };
+  readonly observed: { cacheEntriesAfterDistinct?: number; dpop?: DpopObserved };
 }
 
 /** What `setup` gives back: the operation, a check of one token (returns its `sub`), and what runs once timed. */
@@ -57,6 +57,8 @@ export interface RowSpec {
   readonly isolated?: boolean;
   /** Diagnostic rows are left out of quick runs. */
   readonly diagnostic?: boolean;
+  /** The token `check` is given (default: the pool's first, or the same token for an id ending in `-same`). */
+  readonly probe?: string;
   readonly setup: () => Promise<RowSetup>;
 }
 

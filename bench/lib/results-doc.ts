@@ -5,7 +5,7 @@
 import { cpus } from 'node:os';
 import { checksTable, memoryTable, microTable, type TargetCheck } from './report.js';
 import { httpTables } from './report-http.js';
-import type { FamilyResult, HttpFamilyResult, MemoryFamilyResult, MicroFamilyResult, Mode } from './types.js';
+import type { DpopObserved, FamilyResult, HttpFamilyResult, MemoryFamilyResult, MicroFamilyResult, Mode } from './types.js';
 
 export interface FamilyRun {
   readonly family: { readonly id: string; readonly title: string };
@@ -31,9 +31,17 @@ export interface SavedRun {
   readonly results: readonly FamilyRun[];
 }
 
+/** The DPoP family's description: the token, the proofs and how they were made. */
+function dpopSummary(micro: MicroFamilyResult, dpop: DpopObserved): string {
+  const t = micro.timing;
+  const cached = dpop.cachedTokens === undefined ? '' : ` (the tokengate row's cache held ${dpop.cachedTokens} token at the end)`;
+  return `One ${micro.algorithm} access token of ${dpop.tokenLength} characters, bound to the client's key by \`cnf.jkt\`, sent as \`Authorization: DPoP\` and answered by the verified-token cache after its first uses${cached}; a new ${dpop.proofAlgorithm} proof of ${dpop.proofLength} characters with every call (htm GET, htu ${dpop.htu}, ath), ${dpop.proofsSigned.toLocaleString('en-US')} signed outside the timing, in batches of up to ${dpop.largestBatch.toLocaleString('en-US')} before each stretch of calls. Warm-up ${t.warmMs} ms per row, then ${t.rounds} rounds of ${t.roundMs} ms, rounds of both rows interleaved; ops/s = median round; ${micro.discardedRounds} round(s) discarded and re-run because other processes were busy; other load during the kept rounds ${micro.foreignCores.map((v) => v.toFixed(2)).join(', ')} cores.`;
+}
+
 function microSection(micro: MicroFamilyResult, meta: string, checks: TargetCheck[]): string {
   const { markdown, checks: found } = microTable(micro);
   checks.push(...found);
+  if (micro.dpop) return `${meta}. ${dpopSummary(micro, micro.dpop)}\n\n${markdown}`;
   const t = micro.timing;
   return `${meta}. Tokens ${micro.tokenLength} characters, ${micro.claimCount} claims; warm-up ${t.warmMs} ms per row, then ${t.rounds} rounds of ${t.roundMs} ms, rounds of all rows interleaved; ops/s = median round; ${micro.discardedRounds} round(s) discarded and re-run because other processes were busy; other load during the kept rounds ${micro.foreignCores.map((v) => v.toFixed(2)).join(', ')} cores. Distinct-pool row: the cache held ${micro.cacheEntriesAfterDistinct ?? '?'} entries at the end.\n\n${markdown}`;
 }

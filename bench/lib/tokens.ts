@@ -49,8 +49,8 @@ export interface TokenFactory {
   readonly algorithm: SigningAlgorithm;
   /** Number of `permissions` entries that brings a token to about `TARGET_TOKEN_LENGTH`. */
   readonly permissions: number;
-  /** Mint token `index`; tokens with different `index` or `salt` are distinct. */
-  mint(index: number, salt: string): Promise<string>;
+  /** Mint token `index`; tokens with different `index` or `salt` are distinct. `extra` claims are added (the DPoP row's `cnf`). */
+  mint(index: number, salt: string, extra?: Readonly<Record<string, unknown>>): Promise<string>;
   /** Mint `count` distinct tokens, a few hundred signatures in flight at a time. */
   mintMany(count: number, salt: string): Promise<string[]>;
 }
@@ -59,20 +59,20 @@ export interface TokenFactory {
 export async function createTokenFactory(algorithm: SigningAlgorithm): Promise<TokenFactory> {
   const issuer = await createTestIssuer({ algorithm, audience: AUDIENCE, tokenLifetime: TOKEN_LIFETIME });
   const now = Math.floor(Date.now() / 1000);
-  const mintWith = (index: number, salt: string, permissions: number): Promise<string> => {
+  const mintWith = (index: number, salt: string, permissions: number, extra?: Readonly<Record<string, unknown>>): Promise<string> => {
     const { sub, jti } = identity(index, salt);
     return issuer.mintUserToken({
       sub,
       clientId: 'bench-web-app',
       jti,
       scopes: SCOPES,
-      claims: extraClaims(index, salt, permissions, now),
+      claims: { ...extraClaims(index, salt, permissions, now), ...extra },
     });
   };
   // Grow the permissions array until the token reaches the target length.
   let permissions = 0;
   while ((await mintWith(0, 'size', permissions)).length < TARGET_TOKEN_LENGTH && permissions < 200) permissions += 1;
-  const mint = (index: number, salt: string) => mintWith(index, salt, permissions);
+  const mint = (index: number, salt: string, extra?: Readonly<Record<string, unknown>>) => mintWith(index, salt, permissions, extra);
   async function mintMany(count: number, salt: string): Promise<string[]> {
     const tokens: string[] = new Array<string>(count);
     const inFlight = 256;

@@ -6,7 +6,23 @@ import type { Measurement, MicroTiming } from './measure.js';
 export type Mode = 'quick' | 'full';
 
 /** Targets a row is checked against. */
-export type MicroTarget = 'unique-vs-floor' | 'same-token-rate';
+export type MicroTarget = 'unique-vs-floor' | 'same-token-rate' | 'dpop-vs-floor';
+
+/** What the DPoP family (bench/lib/micro-dpop.ts) reports besides its rows. */
+export interface DpopObserved {
+  /** The JWS algorithm of the proofs. */
+  readonly proofAlgorithm: string;
+  /** Characters of the access token (bound to the proof key by `cnf.jkt`) and of one proof. */
+  readonly tokenLength: number;
+  readonly proofLength: number;
+  /** The `htu` of every proof. */
+  readonly htu: string;
+  /** Proofs signed over the run (outside the timing), and the largest batch signed at once. */
+  readonly proofsSigned: number;
+  readonly largestBatch: number;
+  /** Tokens in the tokengate row's verified-token cache after its rounds (1: the token was answered from the cache). */
+  readonly cachedTokens?: number;
+}
 
 export interface MicroRow {
   readonly id: string;
@@ -37,6 +53,8 @@ export interface MicroFamilyResult {
   /** Rounds thrown away because other processes were busy, and the foreign load of the kept ones. */
   readonly discardedRounds: number;
   readonly foreignCores: readonly number[];
+  /** The DPoP family only (`micro-dpop`); absent for the access-token families. */
+  readonly dpop?: DpopObserved;
 }
 
 /** `lookup`: the diagnostic row of bench/lib/lookup-floor.ts (the least a correct cache does). */

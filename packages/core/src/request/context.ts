@@ -71,8 +71,11 @@ function originOf(request: RequestContext, settings: PublicOriginSettings): URL 
   return parseOrigin((proto ?? (request.secure === true ? 'https' : 'http')).toLowerCase(), host);
 }
 
-/** The path of a request target: origin-form up to `?`, or the path of an absolute-form target. */
-function pathOf(target: string): string | undefined {
+/**
+ * The path of a request target: origin-form up to `?`, or the path of an absolute-form target.
+ * @example targetPath('/v1/files?x=1') // => '/v1/files'
+ */
+export function targetPath(target: string): string | undefined {
   if (target.startsWith('/')) {
     const end = target.search(/[?#]/);
     return end < 0 ? target : target.slice(0, end);
@@ -89,7 +92,7 @@ function pathOf(target: string): string | undefined {
  * // => URL https://api.example.com/mcp
  */
 export function publicUrl(request: RequestContext, settings: PublicOriginSettings): URL | undefined {
-  const path = request.target === undefined ? undefined : pathOf(request.target);
+  const path = request.target === undefined ? undefined : targetPath(request.target);
   const origin = path === undefined ? undefined : originOf(request, settings);
   if (origin === undefined || path === undefined) return undefined;
   origin.pathname = path;

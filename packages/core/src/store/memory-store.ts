@@ -91,6 +91,11 @@ class MemoryStore implements Store {
   }
 }
 
+/** Whether `store` is this copy's in-process store (which answers without I/O and cannot hang). */
+export function isMemoryStore(store: unknown): boolean {
+  return store instanceof MemoryStore;
+}
+
 /**
  * Create a store held in this process, bounded by entries and approximate bytes.
  * @example const store = createMemoryStore({ maxEntries: 50_000 });
