@@ -5,10 +5,11 @@
  * the SHA-256 thumbprint of its DER encoding (`x5t#S256`, base64url).
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import type { BlockList } from 'node:net';
+import { isIP, type BlockList } from 'node:net';
 import type { ResolvedMtls } from '../options/binding.js';
 import type { RequestContext } from '../request/context.js';
 
+const BEGIN = '-----BEGIN CERTIFICATE-----';
 const PEM = /-----BEGIN CERTIFICATE-----([^-]*)-----END CERTIFICATE-----/;
 const MAX_HEADER_LENGTH = 16_384;
 
@@ -17,7 +18,11 @@ function headerValue(context: RequestContext, name: string): string | undefined 
   return typeof value === 'string' ? value : undefined;
 }
 
-/** The DER bytes of a header value: PEM (also with its line breaks turned into spaces), URL-encoded PEM, or base64 DER. */
+/**
+ * The DER bytes of a header value: PEM (also with its line breaks turned into spaces), URL-encoded
+ * PEM, or base64 DER. A value holding two certificates (a repeated header, which Node joins with a
+ * comma) is none: a proxy that appends instead of replacing would let the client pick.
+ */
 function derOf(value: string): Buffer | undefined {
   if (value.length > MAX_HEADER_LENGTH) return undefined;
   let text = value.trim();
@@ -28,10 +33,12 @@ function derOf(value: string): Buffer | undefined {
       return undefined;
     }
   }
+  if (text.indexOf(BEGIN) !== text.lastIndexOf(BEGIN)) return undefined;
   const body = PEM.exec(text)?.[1] ?? text;
   const base64 = body.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(base64)) return undefined;
-  const der = Buffer.from(base64, base64.includes('-') || base64.includes('_') ? 'base64url' : 'base64');
+  // Node's base64 decoder reads the base64url alphabet too.
+  const der = Buffer.from(base64, 'base64');
   try {
     // Parsing proves it is a certificate, not any bytes; its DER is hashed as the proxy received it.
     return new X509Certificate(der).raw;
@@ -42,10 +49,9 @@ function derOf(value: string): Buffer | undefined {
 
 function trustedPeer(context: RequestContext, proxies: BlockList): boolean {
   const address = context.remoteAddress;
-  if (address === undefined) return false;
-  // An IPv4 peer on a dual-stack socket shows as ::ffff:a.b.c.d.
-  const plain = address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-  return proxies.check(plain, plain.includes(':') ? 'ipv6' : 'ipv4');
+  const family = address === undefined ? 0 : isIP(address);
+  // An IPv4 peer on a dual-stack socket (::ffff:a.b.c.d) matches IPv4 rules: BlockList maps it.
+  return family !== 0 && proxies.check(address as string, family === 6 ? 'ipv6' : 'ipv4');
 }
 
 /**

@@ -50,6 +50,7 @@ function checkCertificate(token: AccessToken, request: RequestContext | undefine
   if (mtls === undefined) throw invalidToken('The access token is bound to a client certificate (cnf x5t#S256), which this API does not check');
   const actual = certificateThumbprint(request, mtls);
   if (actual === undefined) throw invalidToken('The access token is bound to a client certificate, and the request came without one');
+  if (actual !== expected) throw invalidToken('The access token is bound to another client certificate');
 }
 
 /**

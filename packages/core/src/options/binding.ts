@@ -35,6 +35,9 @@ export interface ResolvedMtls {
   readonly certificate: 'socket' | { readonly header: string; readonly trustedProxies: BlockList; readonly proxies: readonly string[] };
 }
 
+/** Headers that carry something else: a certificate is never read from them. */
+const RESERVED_HEADERS: ReadonlySet<string> = new Set(['authorization', 'dpop', 'cookie', 'host', 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto']);
+
 const DPOP_NAMES = { required: true, algorithms: true, proofMaxAge: true, clockTolerance: true, nonce: true, replayStore: true } as const;
 const NONCE_NAMES = { secret: true, lifetime: true } as const;
 
@@ -93,10 +96,11 @@ function trustedProxies(proxies: unknown): { trustedProxies: BlockList; proxies:
   const list = new BlockList();
   for (const entry of proxies as unknown[]) {
     const [address, bits, extra] = typeof entry === 'string' ? entry.split('/') : [];
-    const family = address === undefined ? 0 : isIP(address);
-    const prefix = bits === undefined ? undefined : Number(bits);
+    // No zone ids (`fe80::1%eth0`): BlockList would drop them silently.
+    const family = address === undefined || address.includes('%') ? 0 : isIP(address);
+    const prefix = bits === undefined ? undefined : /^\d{1,3}$/.test(bits) ? Number(bits) : Number.NaN;
     const max = family === 6 ? 128 : 32;
-    if (family === 0 || extra !== undefined || (prefix !== undefined && !(Number.isInteger(prefix) && prefix >= 0 && prefix <= max) || bits === '')) {
+    if (family === 0 || extra !== undefined || (prefix !== undefined && !(prefix >= 0 && prefix <= max))) {
       fail('mtls.certificate.trustedProxies', `contains ${JSON.stringify(entry)}, which is not an IP address or CIDR range`);
     }
     const type = family === 6 ? 'ipv6' : 'ipv4';
@@ -119,6 +123,7 @@ export function resolveMtls(mtls: MtlsOptions | undefined): ResolvedMtls | undef
   checkBlock(certificate, { header: true, trustedProxies: true }, 'mtls.certificate');
   const header = certificate.header;
   if (typeof header !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) fail('mtls.certificate.header', 'must be a header name, such as "X-Client-Cert"');
+  if (RESERVED_HEADERS.has(header.toLowerCase())) fail('mtls.certificate.header', `cannot be ${JSON.stringify(header)}, which carries something else; use the header your proxy sets, such as "X-Client-Cert"`);
   return Object.freeze({ certificate: Object.freeze({ header: header.toLowerCase(), ...trustedProxies(certificate.trustedProxies) }) });
 }
 
