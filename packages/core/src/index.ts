@@ -58,3 +58,4 @@ export { nodeSignatureVerifier, type PreparedKey, type SignatureVerifier } from 
 // Shared state (store/): the seam for state several instances share, and its in-memory implementation.
 export type { Store } from './store/store.js';
 export { createMemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
+export { createMemoryRateLimiter, isRateLimitingStore, limiterOn, type RateLimiter, type RateLimitingStore, type RateLimitOutcome, type RateLimitSettings } from './store/rate-limiter.js';
