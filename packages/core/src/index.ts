@@ -20,6 +20,7 @@ export type {
 } from './options/types.js';
 export type { PublicOptions, PublicDpop } from './options/public-view.js';
 export type { DpopOptions, DpopNonceOptions, MtlsOptions, MtlsHeaderSource } from './options/binding-types.js';
+export type { DenyListOptions, Revocation, RevocationOptions } from './options/state-types.js';
 export type { ProtectedResourceOptions, CorsOptions, ScopeImplications } from './options/resource-types.js';
 export type { PresetName, PresetOption } from './token/presets/preset.js';
 
@@ -38,6 +39,7 @@ export { classifyToken, assertTokenType, type TokenClassifier } from './token/to
 export { claimEquals, claimIncludes, claimCheck, assertClaim, readClaim, type ClaimPredicate, type DescribedClaimPredicate } from './policy/claims.js';
 export { ClaimMismatchError } from './policy/claim-mismatch.js';
 export { assertAuthentication, type AuthenticationRequirement } from './policy/step-up.js';
+export { createDenyList, type DenyList } from './policy/deny-list.js';
 export type { Requirement } from './policy/requirements.js';
 export type { RouteRule, RoutePolicyOptions, UnmatchedRoutes } from './policy/route-policy.js';
 

@@ -25,6 +25,8 @@ import { resolveOptions } from './options/validate.js';
 import { createAuthentication } from './request/authenticate.js';
 import type { RequestContext } from './request/context.js';
 import { createTokenChecks } from './request/token-checks.js';
+import { createDenyList } from './policy/deny-list.js';
+import type { Revocation, RevocationOptions } from './options/state-types.js';
 import { TokenCache } from './token/token-cache.js';
 import type { AccessToken } from './token/types.js';
 
@@ -61,6 +63,12 @@ export interface Verifier {
    * @example await verifier.ready(); app.listen(3000);
    */
   ready(): Promise<void>;
+  /**
+   * Revoke tokens before they expire — by `jti`, subject or client — until `until`, on every
+   * instance that shares the `denyList` store. Rejects with a `TypeError` without `denyList`.
+   * @example await verifier.revoke({ sub: 'alice' }, { until: new Date(Date.now() + 3_600_000) });
+   */
+  revoke(revocation: Revocation, options: RevocationOptions): Promise<void>;
 }
 
 /** Cache figures of a verifier. */
@@ -87,7 +95,8 @@ export function createVerifier(input: VerifierOptions): Verifier {
   const keys = createKeyStore(options, cache);
   const opaque = options.mode === 'jwt' ? undefined : createOpaqueVerifier(options, keys);
   const verifyToken = chooseVerification(options.mode, createJwtVerifier(options, keys, cache), opaque?.verify);
-  const { verify, check } = createTokenChecks({ verifyToken, checkBinding: createBindingCheck(options), maxTokenLength: options.maxTokenLength, fail });
+  const denyList = options.denyList && createDenyList(options.denyList, options.clock);
+  const { verify, check } = createTokenChecks({ verifyToken, checkBinding: createBindingCheck(options), maxTokenLength: options.maxTokenLength, fail, checkDenied: denyList?.check });
 
   function stats(): VerifierStats {
     const introspectedTokens = opaque?.size();
@@ -100,6 +109,7 @@ export function createVerifier(input: VerifierOptions): Verifier {
     fail: (error: unknown, token?: AccessToken) => fail(error, token?.confirmation?.jkt === undefined ? 'Bearer' : 'DPoP'),
     stats,
     verify,
+    revoke: (revocation: Revocation, revokeOptions: RevocationOptions) => (denyList === undefined ? Promise.reject(new TypeError('revoke() needs the "denyList" option')) : denyList.revoke(revocation, revokeOptions)),
     ...createAuthentication(
       { methods: options.tokenMethods, maxTokenLength: options.maxTokenLength, isKnownToken: cache ? (token) => cache.holds(token) : undefined, dpop: options.dpop !== undefined },
       check,

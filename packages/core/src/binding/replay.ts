@@ -7,6 +7,7 @@
  */
 import { hash } from 'node:crypto';
 import { TokenGateError } from '../errors/error.js';
+import { bounded } from '../store/bounded.js';
 import { isMemoryStore } from '../store/memory-store.js';
 import type { Store } from '../store/store.js';
 
@@ -16,16 +17,6 @@ const PREFIX = 'tokengate:dpop:jti:';
 
 function unavailable(cause?: unknown): TokenGateError {
   return new TokenGateError('temporarily_unavailable', 'The DPoP replay check is unavailable; try again shortly', { cause, retryAfter: 1 });
-}
-
-/** `promise`, or a rejection after `ms`. */
-function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`The replay store did not answer within ${ms} ms`)), ms);
-    timer.unref();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * `dpop`, `mtls`, `publicOrigin` and `trustProxy`: validated, defaults applied.
+ * `dpop`, `mtls`, `publicOrigin`, `trustProxy` and `denyList`: validated, defaults applied.
  */
 import { BlockList, isIP } from 'node:net';
 import { ASYMMETRIC_ALGORITHMS, isSupportedAlgorithm, HMAC_ALGORITHMS } from '../jwt/algorithms.js';
@@ -10,6 +10,7 @@ import { checkBlock } from './blocks.js';
 import { fail, nonNegative, optionalBoolean } from './checks.js';
 import { checkSecureUrl } from './checks.js';
 import type { DpopOptions, MtlsOptions } from './binding-types.js';
+import type { DenyListOptions } from './state-types.js';
 
 /** The proof algorithms accepted by default: every asymmetric one, with RFC 9864's `Ed25519`. */
 export const DEFAULT_PROOF_ALGORITHMS: readonly string[] = Object.freeze([...ASYMMETRIC_ALGORITHMS, 'Ed25519']);
@@ -125,6 +126,19 @@ export function resolveMtls(mtls: MtlsOptions | undefined): ResolvedMtls | undef
   if (typeof header !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) fail('mtls.certificate.header', 'must be a header name, such as "X-Client-Cert"');
   if (RESERVED_HEADERS.has(header.toLowerCase())) fail('mtls.certificate.header', `cannot be ${JSON.stringify(header)}, which carries something else; use the header your proxy sets, such as "X-Client-Cert"`);
   return Object.freeze({ certificate: Object.freeze({ header: header.toLowerCase(), ...trustedProxies(certificate.trustedProxies) }) });
+}
+
+/**
+ * `denyList`: a store (and an optional prefix).
+ * @example resolveDenyList({ store: createMemoryStore() })
+ */
+export function resolveDenyList(denyList: DenyListOptions | undefined): DenyListOptions | undefined {
+  if (denyList === undefined) return undefined;
+  checkBlock(denyList, { store: true, prefix: true }, 'denyList');
+  const store = denyList.store as Partial<Store> | undefined;
+  if (typeof store?.get !== 'function' || typeof store.set !== 'function') fail('denyList.store', 'must be a Store (with get and set), such as createMemoryStore() or redisStore(client)');
+  if (denyList.prefix !== undefined && (typeof denyList.prefix !== 'string' || denyList.prefix === '')) fail('denyList.prefix', 'must be a non-empty string');
+  return Object.freeze({ ...denyList });
 }
 
 /**

@@ -41,6 +41,7 @@ export const VERIFIER_OPTION_NAMES: OptionNames<VerifierOptions> = {
   mtls: true,
   publicOrigin: true,
   trustProxy: true,
+  denyList: true,
   cache: true,
   introspection: true,
   resolveToken: true,

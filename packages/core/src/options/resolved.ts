@@ -14,6 +14,7 @@ import type { Preset } from '../token/presets/preset.js';
 import type { ResolvedResource } from './resource.js';
 import type { IssuerTable } from './issuers.js';
 import type { ResolvedDpop, ResolvedMtls } from './binding.js';
+import type { DenyListOptions } from './state-types.js';
 import type { CorsOptions } from './resource-types.js';
 import type { IntrospectionAuthMethod, TokenResolver, VerificationMode } from './types.js';
 
@@ -82,6 +83,8 @@ export interface ResolvedOptions {
   /** The public origin of requests (`publicOrigin`, else the origin of `resource`). */
   readonly publicOrigin: string | undefined;
   readonly trustProxy: boolean;
+  /** `undefined`: no deny list. */
+  readonly denyList: DenyListOptions | undefined;
   readonly criticalHeaders: ReadonlySet<string>;
   readonly scopeClaims: ScopeClaimNames;
   readonly classify: (claims: Claims) => TokenType;

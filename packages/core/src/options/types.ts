@@ -6,7 +6,6 @@ import type { ProblemDetails } from '../errors/problem.js';
 import type { TokenGateError } from '../errors/error.js';
 import type { SignatureVerifier } from '../jwt/signature.js';
 import type { TokenMethod } from '../request/extract.js';
-import type { Store } from '../store/store.js';
 import type { ScopeClaimNames } from '../token/scopes.js';
 import type { TokenCacheOptions } from '../token/token-cache.js';
 import type { Claims, Clock, FetchLike, TokenType } from '../token/types.js';
@@ -14,6 +13,7 @@ import type { CorsOptions, ProtectedResourceOptions, ScopeImplications } from '.
 import type { PresetOption } from '../token/presets/preset.js';
 import type { IssuerOptions } from './issuers.js';
 import type { DpopOptions, MtlsOptions } from './binding-types.js';
+import type { DenyListOptions } from './state-types.js';
 
 /** How the issuer's signing keys are fetched and cached. Durations in milliseconds, as their names say. */
 export interface JwksOptions {
@@ -33,66 +33,8 @@ export interface JwksOptions {
   readonly maxIssuers?: number;
 }
 
-/** How the client calling the introspection endpoint authenticates (RFC 6749 §2.3.1). */
-export type IntrospectionAuthMethod = 'client_secret_basic' | 'client_secret_post';
-
-/** The cache of introspection answers. Seconds. */
-export interface IntrospectionCacheOptions {
-  /** Seconds an active answer is reused, never past the token's `exp`. Default 60; `0` disables. */
-  readonly maxAge?: number;
-  /** Seconds an inactive (or refused) answer is reused. Default 5; `0` disables. */
-  readonly inactiveMaxAge?: number;
-  /** Most answers kept in memory. Default 10000. Refusals are kept apart, at most a tenth of it (and 1000). */
-  readonly maxEntries?: number;
-  /** Most approximate bytes of answers kept in memory. Default 33554432 (32 MiB). */
-  readonly maxBytes?: number;
-}
-
-/** Token introspection (RFC 7662) for opaque access tokens. */
-export interface IntrospectionOptions {
-  /** The introspection endpoint; default the issuer metadata's `introspection_endpoint` (single issuer only). */
-  readonly endpoint?: string;
-  /** This API's client id at the authorization server. */
-  readonly clientId: string;
-  /** This API's client secret at the authorization server. */
-  readonly clientSecret: string;
-  /** `client_secret_basic` (default: HTTP Basic) or `client_secret_post` (form fields). */
-  readonly authMethod?: IntrospectionAuthMethod;
-  /** Abort an introspection request after this many milliseconds. Default 5000. */
-  readonly timeoutMs?: number;
-  /** Largest introspection response accepted, in bytes. Default 1048576 (1 MiB). */
-  readonly maxResponseBytes?: number;
-  /** The cache of answers; `false` turns it off. */
-  readonly cache?: IntrospectionCacheOptions | false;
-  /**
-   * Where answers are kept: a `Store` shared by every instance of this API (Redis, …). Default
-   * two bounded in-memory stores (accepted and refused answers apart). Keys are digests, never
-   * token text, under a prefix naming this API's rules.
-   */
-  readonly store?: Store;
-  /**
-   * Most different tokens introspected at the same time. Past it a request for yet another
-   * token gets 503 with `Retry-After: 1` at once, so a flood of junk tokens cannot open a flood
-   * of requests to the authorization server. Default 64.
-   */
-  readonly maxConcurrentRequests?: number;
-  /**
-   * Refuse active answers without an `aud` naming this API. Default `false` (RFC 7662 makes
-   * `aud` optional), but turn it on when the server names the audience of its access tokens:
-   * some servers answer for refresh tokens without `aud` or `token_type`, and only this tells
-   * them apart.
-   */
-  readonly requireAudience?: boolean;
-  /**
-   * Accept active answers that show no sign of describing an access token: no `token_type`
-   * (`Bearer`, `DPoP`, `N_A`), no `token_use: access_token`, no Keycloak `typ: Bearer` and no `aud`
-   * naming this API. Default false: such an answer is refused (401), because some servers answer
-   * `active: true` for refresh tokens that way (oidc-provider does, with neither `token_type` nor
-   * `aud`). Turn it on only for a server whose answers never carry any of these and that never
-   * answers for refresh tokens; refresh-token markers are refused either way.
-   */
-  readonly dangerouslyAcceptUntypedAnswers?: boolean;
-}
+export type { IntrospectionAuthMethod, IntrospectionCacheOptions, IntrospectionOptions } from './introspection-types.js';
+import type { IntrospectionOptions } from './introspection-types.js';
 
 /**
  * Resolves a token this API cannot verify locally to its claims, or `null` when it is not
@@ -125,6 +67,8 @@ export interface VerifierOptions {
   readonly preset?: PresetOption;
   /** Scopes that grant others (`{ 'files:write': ['files:read'] }`), honoured by every scope check. */
   readonly scopeImplications?: ScopeImplications;
+  /** Revoked tokens (`verifier.revoke`) refused on every request, through a store every instance shares. */
+  readonly denyList?: DenyListOptions;
   /** JWKS URL; when absent it is discovered from the issuer's metadata (RFC 8414, then OIDC). Single issuer only. */
   readonly jwksUri?: string;
   /** Allowed JWS algorithms. Default RS/PS/ES 256–512 and EdDSA. `none` is never allowed. */
@@ -133,7 +77,7 @@ export interface VerifierOptions {
   readonly secret?: string | Uint8Array;
   /** Seconds of leeway for `exp`, `nbf` and `iat`. Default 5. */
   readonly clockTolerance?: number;
-  /** Maximum age in seconds since `iat` (which then becomes required). Default none. */
+  /** Maximum age in seconds since `iat` (then required). Default none. */
   readonly maxTokenAge?: number;
   /** Apply the RFC 9068 profile: `typ` must be `at+jwt` and iss, exp, aud, sub, client_id, iat, jti are required. Default false. */
   readonly strict?: boolean;

@@ -18,7 +18,7 @@ import { compileScopeImplications } from '../token/scope-implications.js';
 import { resolvePreset } from '../token/presets/index.js';
 import { classifierOf, createIssuerTable, singleIssuerTable, type IssuerDefaults } from './issuers.js';
 import type { VerificationMode, VerifierOptions } from './types.js';
-import { resolveDpop, resolveMtls, resolvePublicOrigin } from './binding.js';
+import { resolveDenyList, resolveDpop, resolveMtls, resolvePublicOrigin } from './binding.js';
 
 const TOKEN_METHODS: readonly TokenMethod[] = ['header', 'query', 'body'];
 const MODES: readonly VerificationMode[] = ['jwt', 'introspect', 'auto'];
@@ -106,7 +106,7 @@ function resourceOptions(options: VerifierOptions): Pick<ResolvedOptions, 'resou
  * called, so it is checked against a configured origin (or a trusted proxy's headers), never
  * against whatever `Host` the request claims.
  */
-function bindingOptions(options: VerifierOptions, clock: ResolvedOptions['clock']): Pick<ResolvedOptions, 'dpop' | 'mtls' | 'publicOrigin' | 'trustProxy' | 'dangerouslyAcceptBoundTokensAsBearer'> {
+function bindingOptions(options: VerifierOptions, clock: ResolvedOptions['clock']): Pick<ResolvedOptions, 'dpop' | 'mtls' | 'publicOrigin' | 'trustProxy' | 'dangerouslyAcceptBoundTokensAsBearer' | 'denyList'> {
   const allowHttp = options.dangerouslyAllowHttpIssuer === true;
   const publicOrigin = resolvePublicOrigin(options.publicOrigin, allowHttp) ?? (typeof options.resource === 'string' && URL.canParse(options.resource) ? new URL(options.resource).origin : undefined);
   const trustProxy = optionalBoolean(options.trustProxy, 'trustProxy');
@@ -115,7 +115,7 @@ function bindingOptions(options: VerifierOptions, clock: ResolvedOptions['clock'
     fail('dpop', 'needs the public origin of this API to check each proof\'s "htu": set "publicOrigin" (e.g. "https://api.example.com"), or "resource", or "trustProxy" behind a proxy that sets X-Forwarded-Host');
   }
   const dangerouslyAcceptBoundTokensAsBearer = optionalBoolean(options.dangerouslyAcceptBoundTokensAsBearer, 'dangerouslyAcceptBoundTokensAsBearer');
-  return { dpop, mtls: resolveMtls(options.mtls), publicOrigin, trustProxy, dangerouslyAcceptBoundTokensAsBearer };
+  return { dpop, mtls: resolveMtls(options.mtls), publicOrigin, trustProxy, dangerouslyAcceptBoundTokensAsBearer, denyList: resolveDenyList(options.denyList) };
 }
 
 /**

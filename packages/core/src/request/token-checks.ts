@@ -1,7 +1,8 @@
 /**
  * The two ways into verification: `verify(token)` (the Bearer scheme, no request) and a request's
  * credentials (its scheme, and for DPoP its proof). Both run the token checks, the token's
- * verification and the binding rule, and report a failure once, challenged under the scheme used.
+ * verification, the binding rule and the deny list, and report a failure once, challenged under
+ * the scheme used.
  */
 import { BEARER, type BindingCheck, type Presentation } from '../binding/check-binding.js';
 import type { FailureReporter } from '../errors/report.js';
@@ -18,6 +19,8 @@ export interface TokenCheckSteps {
   readonly checkBinding: BindingCheck;
   readonly maxTokenLength: number;
   readonly fail: FailureReporter;
+  /** The deny list, when one is configured: after the binding, on every request. */
+  readonly checkDenied?: ((token: AccessToken) => Promise<AccessToken>) | undefined;
 }
 
 /** `verify` and the credential check of a verifier. */
@@ -30,9 +33,10 @@ export interface TokenChecks {
  * Create the checks.
  * @example const { verify, check } = createTokenChecks({ verifyToken, checkBinding, maxTokenLength: 8192, fail });
  */
-export function createTokenChecks({ verifyToken, checkBinding, maxTokenLength, fail }: TokenCheckSteps): TokenChecks {
+export function createTokenChecks({ verifyToken, checkBinding, maxTokenLength, fail, checkDenied }: TokenCheckSteps): TokenChecks {
   async function checkToken(token: string, presented: Presentation, request: RequestContext | undefined): Promise<AccessToken> {
-    return checkBinding(await verifyToken(checkTokenInput(token, maxTokenLength)), presented, request);
+    const bound = await checkBinding(await verifyToken(checkTokenInput(token, maxTokenLength)), presented, request);
+    return checkDenied === undefined ? bound : checkDenied(bound);
   }
   return {
     async verify(token) {
