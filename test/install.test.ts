@@ -24,7 +24,7 @@ beforeAll(() => {
   const packs = join(project, 'packs');
   run('bash', [join(root, 'scripts', 'pack.sh'), packs], root);
   const tarballs = readdirSync(packs).filter((name) => name.endsWith('.tgz')).map((name) => join(packs, name));
-  expect(tarballs).toHaveLength(6);
+  expect(tarballs).toHaveLength(7);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'tokengate-install-check', private: true }));
   run('npm', ['install', '--loglevel=error', ...tarballs, 'express@5', 'koa@3', 'fastify@5', 'typescript@5.9.3', '@types/node@20', '@types/express@5', '@types/koa@3', '@modelcontextprotocol/sdk@1.32.2'], project);
   for (const file of ['esm.mjs', 'cjs.cjs', 'app.ts', 'tsconfig.json']) cpSync(join(fixture, file), join(project, file));

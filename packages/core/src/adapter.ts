@@ -10,7 +10,7 @@ export { createGuardFamily, type GuardFamily, type ScopeArgument } from './gate/
 export { createConfiguredSteps, type RouteConfig } from './gate/configured-steps.js';
 export { createStep, createRouteStep, ANY_TOKEN, type Step, type RouteStep, type StepInput, type StepSettings } from './gate/steps.js';
 export { createGate, type Gate, type GateSettings } from './gate/gate.js';
-export { attachToken } from './gate/request-state.js';
+export { attachToken, responseHeaders } from './gate/request-state.js';
 export { adoptRequestAuth, ownMember, type AdoptForeignAuth } from './gate/adoption.js';
 export { splitGuardArguments, guardOptions, type GuardArguments } from './gate/guard-arguments.js';
 

@@ -42,6 +42,7 @@ export { assertAuthentication, type AuthenticationRequirement } from './policy/s
 export { createDenyList, type DenyList } from './policy/deny-list.js';
 export type { Requirement } from './policy/requirements.js';
 export type { RouteRule, RoutePolicyOptions, UnmatchedRoutes } from './policy/route-policy.js';
+export type { RateLimitOptions } from './policy/rate-limit.js';
 
 // Failures (errors/): one error class, the code → status table, RFC 9457 bodies, RFC 6750 challenges.
 export { TokenGateError, isTokenGateError, type TokenGateErrorOptions, type ErrorPresentation, type DpopPresentation, type ErrorHeaders, type StepUp } from './errors/error.js';

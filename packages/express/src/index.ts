@@ -15,8 +15,8 @@ declare global {
   }
 }
 
-export { auth, requireToken, requireUserToken, requireClientToken, requireScopes, requireAnyScope, requireClaims, requireAuthentication, routePolicy, protectedResourceMetadata } from './middleware.js';
+export { auth, requireToken, requireUserToken, requireClientToken, requireScopes, requireAnyScope, requireClaims, requireAuthentication, routePolicy, protectedResourceMetadata, rateLimit } from './middleware.js';
 export type { ExpressRequestLike, ExpressResponseLike, NextFunction, TokenGateMiddleware } from './respond.js';
 export type { AuthOptions, GuardOptions } from '@tokengate/core/adapter';
 export { createVerifier, TokenGateError, isTokenGateError, claimEquals, claimIncludes, claimCheck } from '@tokengate/core';
-export type { AccessToken, VerifierOptions, Verifier, RouteRule, RoutePolicyOptions, Requirement, ProblemDetails, ClaimPredicate, TokenType } from '@tokengate/core';
+export type { AccessToken, VerifierOptions, Verifier, RouteRule, RoutePolicyOptions, Requirement, ProblemDetails, ClaimPredicate, TokenType, RateLimitOptions } from '@tokengate/core';

@@ -2,8 +2,8 @@
  * The factories: `auth()`, the guards and `routePolicy()`. Core's adapter kit does the work;
  * this file turns its steps into Express middleware.
  */
-import { createAdapterKit, createGuardFamily, createMetadataResponder, ownMember, type AuthOptions, type GuardOptions, type Prepared, type RouteStep, type RouterBehaviour, type StepInput } from '@tokengate/core/adapter';
-import type { AccessToken, Requirement, RoutePolicyOptions, RouteRule, TokenGateError, Verifier, VerifierOptions } from '@tokengate/core';
+import { createAdapterKit, createGuardFamily, createMetadataResponder, ownMember, responseHeaders, type AuthOptions, type GuardOptions, type Prepared, type RouteStep, type RouterBehaviour, type StepInput } from '@tokengate/core/adapter';
+import type { AccessToken, RateLimitOptions, Requirement, RoutePolicyOptions, RouteRule, TokenGateError, Verifier, VerifierOptions } from '@tokengate/core';
 import { answer, ExpressContext, type ExpressRequestLike, type ExpressResponseLike, type NextFunction, type TokenGateMiddleware } from './respond.js';
 
 const kit = createAdapterKit({ environment: process.env, log: (line) => console.error(line) });
@@ -14,6 +14,7 @@ function run(prepared: Prepared<unknown>, result: Promise<AccessToken | undefine
     .then(
       (token) => {
         if (token !== undefined) req.auth = token;
+        for (const [name, value] of Object.entries(responseHeaders(req) ?? {})) res.setHeader(name, value);
         next();
       },
       (failure: TokenGateError) => answer(failure, res, next, prepared),
@@ -49,6 +50,19 @@ export function auth(source?: VerifierOptions | Verifier, options?: AuthOptions)
 export function requireToken(requirement: Requirement, options?: GuardOptions | Verifier): TokenGateMiddleware {
   const prepared = kit.guard(requirement, options);
   return function tokengateGuard(req, res, next) {
+    run(prepared, prepared.step(stepInput(req)), req, res, next);
+  };
+}
+
+/**
+ * Per-client rate limit: `points` requests per `duration` seconds for each client (`key`), counted
+ * across instances with a shared `store`. Past it, 429 `rate_limited` with `Retry-After`; every
+ * answer carries `RateLimit-Policy` and `RateLimit`.
+ * @example app.use('/v1', auth(verifier), rateLimit({ points: 100, duration: 60, store: redisStore(client) }));
+ */
+export function rateLimit(options: RateLimitOptions): TokenGateMiddleware {
+  const prepared = kit.rateLimit(options);
+  return function tokengateRateLimit(req, res, next) {
     run(prepared, prepared.step(stepInput(req)), req, res, next);
   };
 }

@@ -3,7 +3,7 @@
  * adapter kit does the work; each hook runs its step and settles the request.
  */
 import { createAdapterKit, createGuardFamily, type AdapterKit, type AuthOptions, type GuardOptions } from '@tokengate/core/adapter';
-import type { Requirement, RoutePolicyOptions, RouteRule, Verifier, VerifierOptions } from '@tokengate/core';
+import type { RateLimitOptions, Requirement, RoutePolicyOptions, RouteRule, Verifier, VerifierOptions } from '@tokengate/core';
 import { routerOf, settle, stepInput, type TokenGateHook } from './respond.js';
 
 /** The kit every hook and the plugin are built with. */
@@ -31,6 +31,15 @@ export function requireToken(requirement: Requirement, options?: GuardOptions | 
   return function tokengateGuard(request, reply) {
     return settle(prepared, request, reply, prepared.step(stepInput(request)));
   };
+}
+
+/**
+ * A per-client rate limit hook: `points` per `duration` s per client, shared through `store`; then 429.
+ * @example app.get('/v1/files', { preHandler: rateLimit({ points: 100, duration: 60 }) }, handler);
+ */
+export function rateLimit(options: RateLimitOptions): TokenGateHook {
+  const prepared = kit.rateLimit(options);
+  return (request, reply) => settle(prepared, request, reply, prepared.step(stepInput(request)));
 }
 
 /**

@@ -14,10 +14,10 @@
 import { tokengate } from './plugin.js';
 
 export { tokengate, type TokenGatePluginOptions } from './plugin.js';
-export { auth, requireToken, requireUserToken, requireClientToken, requireScopes, requireAnyScope, requireClaims, requireAuthentication, routePolicy } from './hooks.js';
+export { auth, requireToken, requireUserToken, requireClientToken, requireScopes, requireAnyScope, requireClaims, requireAuthentication, routePolicy, rateLimit } from './hooks.js';
 export type { RouteAuthConfig, TokenGateHook } from './respond.js';
 export type { AuthOptions, GuardOptions } from '@tokengate/core/adapter';
 export { createVerifier, TokenGateError, isTokenGateError, claimEquals, claimIncludes, claimCheck } from '@tokengate/core';
-export type { AccessToken, ClaimPredicate, ProblemDetails, Requirement, RouteRule, RoutePolicyOptions, Verifier, VerifierOptions } from '@tokengate/core';
+export type { AccessToken, ClaimPredicate, ProblemDetails, RateLimitOptions, Requirement, RouteRule, RoutePolicyOptions, Verifier, VerifierOptions } from '@tokengate/core';
 
 export default tokengate;

@@ -3,7 +3,7 @@
  * written as a problem details reply (or thrown to Fastify's error handling).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { NodeRequestContext, ownMember, renderFailure, routerBehaviour, type Answering, type StepInput, type RouterBehaviour, type RouterSettings } from '@tokengate/core/adapter';
+import { NodeRequestContext, ownMember, renderFailure, routerBehaviour, responseHeaders, type Answering, type StepInput, type RouterBehaviour, type RouterSettings } from '@tokengate/core/adapter';
 import type { AccessToken, Requirement, RequestLike, TokenGateError } from '@tokengate/core';
 
 /**
@@ -67,6 +67,8 @@ export async function settle(answering: Answering, request: FastifyRequest, repl
     return reply.code(status).headers(headers).send(body);
   }
   if (token !== undefined) request.auth = token;
+  const headers = responseHeaders(request);
+  if (headers !== undefined) reply.headers(headers);
   return undefined;
 }
 

@@ -10,7 +10,7 @@
  * app.use((ctx) => { ctx.body = { subject: ctx.state.auth?.subject } });
  * @packageDocumentation
  */
-export { auth, requireToken, requireUserToken, requireClientToken, requireScopes, requireAnyScope, requireClaims, requireAuthentication, routePolicy, protectedResourceMetadata } from './middleware.js';
+export { auth, requireToken, requireUserToken, requireClientToken, requireScopes, requireAnyScope, requireClaims, requireAuthentication, routePolicy, protectedResourceMetadata, rateLimit } from './middleware.js';
 export type { AuthOptions, GuardOptions, ProblemFormatter } from '@tokengate/core/adapter';
 export { createVerifier, TokenGateError, isTokenGateError, claimEquals, claimIncludes, claimCheck } from '@tokengate/core';
-export type { AccessToken, ClaimPredicate, ProblemDetails, Requirement, RoutePolicyOptions, RouteRule, Verifier, VerifierOptions } from '@tokengate/core';
+export type { AccessToken, ClaimPredicate, ProblemDetails, RateLimitOptions, Requirement, RoutePolicyOptions, RouteRule, Verifier, VerifierOptions } from '@tokengate/core';

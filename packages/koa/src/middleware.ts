@@ -3,8 +3,8 @@
  * this file turns its steps into Koa middleware that put the token on `ctx.state.auth`.
  */
 import type { Context, Middleware, Next } from 'koa';
-import { createAdapterKit, createGuardFamily, createMetadataResponder, ownMember, type AuthOptions, type GuardOptions, type Prepared, type StepInput } from '@tokengate/core/adapter';
-import type { AccessToken, Requirement, RoutePolicyOptions, RouteRule, TokenGateError, Verifier, VerifierOptions } from '@tokengate/core';
+import { createAdapterKit, createGuardFamily, createMetadataResponder, ownMember, responseHeaders, type AuthOptions, type GuardOptions, type Prepared, type StepInput } from '@tokengate/core/adapter';
+import type { AccessToken, RateLimitOptions, Requirement, RoutePolicyOptions, RouteRule, TokenGateError, Verifier, VerifierOptions } from '@tokengate/core';
 import { answer, KoaContext } from './respond.js';
 
 declare module 'koa' {
@@ -29,6 +29,7 @@ async function run(ctx: Context, next: Next, prepared: Prepared<unknown>, result
     return answer(ctx, failure as TokenGateError, prepared);
   }
   if (token !== undefined) ctx.state.auth = token;
+  ctx.set({ ...responseHeaders(ctx) });
   await next();
 }
 
@@ -45,6 +46,16 @@ export function auth(source?: VerifierOptions | Verifier, options?: AuthOptions)
   return function tokengateAuth(ctx: Context, next: Next): Promise<void> {
     return run(ctx, next, prepared, prepared.step(stepInput(ctx)));
   };
+}
+
+/**
+ * Per-client rate limit: `points` per `duration` seconds for each client, shared across instances
+ * with a shared `store`; past it 429 `rate_limited`. Answers carry `RateLimit-Policy` / `RateLimit`.
+ * @example router.use(rateLimit({ points: 100, duration: 60 }));
+ */
+export function rateLimit(options: RateLimitOptions): Middleware {
+  const prepared = kit.rateLimit(options);
+  return (ctx: Context, next: Next): Promise<void> => run(ctx, next, prepared, prepared.step(stepInput(ctx)));
 }
 
 /**

@@ -22,6 +22,7 @@ export interface HeaderSource {
   readonly description: string;
   readonly requiredScopes: readonly string[];
   readonly retryAfter: number;
+  readonly responseHeaders: Readonly<Record<string, string>>;
   readonly presentation: ErrorPresentation;
   readonly stepUp: StepUp | undefined;
 }
@@ -53,13 +54,13 @@ function challengeOf(error: HeaderSource): string {
 }
 
 /**
- * `WWW-Authenticate` on 400/401/403 (RFC 6750 §3), `Retry-After` on 503, `DPoP-Nonce` on 401
+ * `WWW-Authenticate` on 400/401/403 (RFC 6750 §3), `Retry-After` on 503 and 429, `DPoP-Nonce` on 401
  * when nonces are on: a function returning a copy, with the same members.
  */
 export function headersOf(error: HeaderSource): ErrorHeaders {
-  const values: Record<string, string> = {};
+  const values: Record<string, string> = { ...error.responseHeaders };
   if (error.status === 400 || error.status === 401 || error.status === 403) values['WWW-Authenticate'] = challengeOf(error);
-  if (error.status === 503) values['Retry-After'] = String(error.retryAfter);
+  if (error.status === 503 || error.status === 429) values['Retry-After'] = String(error.retryAfter);
   const nonce = error.status === 401 ? error.presentation.dpop?.nonce : undefined;
   if (nonce !== undefined) values['DPoP-Nonce'] = nonce();
   const exposed = Object.keys(values);

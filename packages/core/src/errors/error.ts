@@ -47,8 +47,10 @@ export interface TokenGateErrorOptions {
   readonly requiredScopes?: readonly string[];
   /** Extra members for the problem body, e.g. `missing_scopes`. */
   readonly extensions?: Readonly<Record<string, unknown>>;
-  /** Seconds for `Retry-After` on a 503. Default 5. */
+  /** Seconds for `Retry-After` on a 503 or 429. Default 5. */
   readonly retryAfter?: number;
+  /** More response headers (`RateLimit`, `RateLimit-Policy` on a 429). */
+  readonly responseHeaders?: Readonly<Record<string, string>>;
   /** Step-up (`insufficient_user_authentication`, RFC 9470): what the challenge asks for. */
   readonly stepUp?: StepUp;
   /** Realm and problem type base. Default realm `api` and `https://tokengate.dev/problems/`. */
@@ -101,8 +103,10 @@ export class TokenGateError extends Error {
   readonly requiredScopes: readonly string[];
   /** Extension members of the problem body. */
   readonly extensions: Readonly<Record<string, unknown>>;
-  /** `Retry-After` seconds for 503 responses. */
+  /** `Retry-After` seconds for 503 and 429 responses. */
   readonly retryAfter: number;
+  /** More response headers this failure carries (rate limits). */
+  readonly responseHeaders: Readonly<Record<string, string>>;
   /** The realm and problem type base this error is rendered with. */
   readonly presentation: ErrorPresentation;
   /** What a step-up challenge asks for (`insufficient_user_authentication`). */
@@ -126,6 +130,7 @@ export class TokenGateError extends Error {
     this.requiredScopes = Object.freeze([...(options.requiredScopes ?? [])]);
     this.extensions = Object.freeze({ ...options.extensions });
     this.retryAfter = Number.isFinite(options.retryAfter) ? Math.max(1, Math.ceil(options.retryAfter as number)) : 5;
+    this.responseHeaders = Object.freeze({ ...options.responseHeaders });
     this.presentation = options.presentation ?? DEFAULT_PRESENTATION;
     this.stepUp = options.stepUp;
     this.headers = headersOf(this);
@@ -142,8 +147,8 @@ export class TokenGateError extends Error {
   }
 
   #options(): TokenGateErrorOptions {
-    const { cause, requiredScopes, extensions, retryAfter, presentation, instance, stepUp } = this;
-    return { cause, requiredScopes, extensions, retryAfter, presentation, instance, ...(stepUp === undefined ? {} : { stepUp }) };
+    const { cause, requiredScopes, extensions, retryAfter, responseHeaders, presentation, instance, stepUp } = this;
+    return { cause, requiredScopes, extensions, retryAfter, responseHeaders, presentation, instance, ...(stepUp === undefined ? {} : { stepUp }) };
   }
 
   /** The RFC 9457 body, with `error` and `error_description` unless no credentials were sent. */

@@ -13,6 +13,8 @@ import type { Verifier } from '../verifier.js';
 import { createGate, type Gate } from './gate.js';
 import { guardOptions } from './guard-arguments.js';
 import { createRouteStep, createStep, type RouteStep, type Step } from './steps.js';
+import { compileRateLimit, type RateLimitOptions } from '../policy/rate-limit.js';
+import { createRateLimitStep } from './rate-limit-step.js';
 
 /** How a middleware answers failures. */
 export interface Answering {
@@ -43,6 +45,8 @@ export interface AdapterKit {
   guard(requirement: Requirement, given?: GuardOptions | Verifier): Prepared;
   /** `routePolicy(rules, options)`. */
   routePolicy(rules: readonly RouteRule[], options?: RoutePolicyOptions & GuardOptions): Prepared<RouteStep>;
+  /** `rateLimit(options)`: the request's token, then one count for its client (429 past the limit). */
+  rateLimit(options: RateLimitOptions): Prepared;
   /** A gate for `source`, for adapters that build steps themselves (per-route configuration). */
   gate(source: VerifierSource | undefined): Gate;
   /** The verifier of `source` (made now from options), for what is served without a gate (metadata). */
@@ -80,6 +84,13 @@ export function createAdapterKit(settings: AdapterKitSettings): AdapterKit {
       const compiled = compileRequirement(requirement);
       const own = gate(options.source);
       return { gate: own, step: createStep(own, stepSettings(options), compiled), ...answering(options) };
+    },
+    rateLimit(options) {
+      const limit = compileRateLimit(options, GUARD_OPTION_NAMES);
+      const { points: _points, duration: _duration, key: _key, store: _store, name: _name, failOpen: _failOpen, ...guard } = options;
+      checkAdapterOptions(guard, GUARD_OPTION_NAMES, 'rateLimit() options');
+      const own = gate(guard.source);
+      return { gate: own, step: createRateLimitStep(own, stepSettings(guard), limit), ...answering(guard) };
     },
     routePolicy(rules, options = {}) {
       checkAdapterOptions(options, ROUTE_POLICY_OPTION_NAMES, 'routePolicy() options');

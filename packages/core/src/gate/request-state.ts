@@ -14,6 +14,8 @@ export interface RequestState {
   pending: Promise<AccessToken | undefined> | undefined;
   /** Who verified `token`; `undefined` for a token something else attached. */
   verifier: Verifier | undefined;
+  /** Headers a step wants on the response (`RateLimit`), taken by the adapter when the step passes. */
+  responseHeaders?: Record<string, string> | undefined;
 }
 
 /** Where the state lives on an extensible request object: a symbol, invisible to JSON and `for…in`. */
@@ -51,4 +53,22 @@ export function attachToken(request: object, token: AccessToken, verifier?: Veri
   state.token = token;
   state.pending = undefined;
   state.verifier = verifier;
+}
+
+/**
+ * Ask for `headers` on this request's response (set by the adapter once the step passes).
+ * @example addResponseHeaders(req, { RateLimit: '"default";r=99;t=60' });
+ */
+export function addResponseHeaders(request: object, headers: Readonly<Record<string, string>>): void {
+  const state = stateOf(request);
+  state.responseHeaders = { ...state.responseHeaders, ...headers };
+}
+
+/**
+ * The headers steps asked for on this request's response: adapters set them each time a step
+ * passes (setting a header again to the same value changes nothing).
+ * @example for (const [name, value] of Object.entries(responseHeaders(req) ?? {})) res.setHeader(name, value);
+ */
+export function responseHeaders(request: object): Readonly<Record<string, string>> | undefined {
+  return existingState(request)?.responseHeaders;
 }

@@ -18,10 +18,11 @@ const TABLE: ReadonlyArray<readonly [TokenGateErrorCode, number, string]> = [
   ['insufficient_user_authentication', 401, 'Stronger authentication required'],
   ['invalid_dpop_proof', 401, 'Invalid DPoP proof'],
   ['use_dpop_nonce', 401, 'DPoP nonce required'],
+  ['rate_limited', 429, 'Too many requests'],
 ];
 
 describe('the code to status table', () => {
-  it('covers exactly the eleven codes', () => {
+  it('covers exactly the twelve codes', () => {
     expect(Object.keys(ERROR_CODES).sort()).toEqual(TABLE.map(([code]) => code).sort());
   });
 
