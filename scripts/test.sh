@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test pipeline: install (frozen lockfile), build, typecheck, lint, tests.
+# The whole test pipeline: redis-server for the Redis tests, install (frozen lockfile), build,
+# typecheck, lint, tests.
 # Prints `tests: N passed, N failed` last and exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,8 @@ step() {
 }
 
 export CI="${CI:-true}"
+# The Redis tests need redis-server installed (they start their own); checked first, to fail fast.
+step source scripts/ensure-redis.sh
 step "$PNPM" install --frozen-lockfile
 step "$PNPM" run build
 step "$PNPM" run typecheck

@@ -43,7 +43,7 @@ describe('packed tarballs installed with npm in a fresh project', () => {
 
   it('CommonJS: every package loads with require()', () => {
     const output = JSON.parse(run('node', ['cjs.cjs'], project)) as { names: Record<string, unknown> };
-    expect(output).toMatchObject({ names: { express: 'function', koa: 'function', fastify: 'function', testing: 'function', mcp: 'function', adapter: 'function' }, verifier: 'function' });
+    expect(output).toMatchObject({ names: { express: 'function', koa: 'function', fastify: 'function', testing: 'function', mcp: 'function', redis: 'function', adapter: 'function' }, verifier: 'function' });
     expect(output.names.core).toBeGreaterThan(20);
   });
 

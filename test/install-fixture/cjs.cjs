@@ -7,6 +7,7 @@ const names = {
   fastify: typeof require('@tokengate/fastify').default,
   testing: typeof require('@tokengate/testing').createTestIssuer,
   mcp: typeof require('@tokengate/mcp').mcpAuth,
+  redis: typeof require('@tokengate/redis').redisStore,
   adapter: typeof require('@tokengate/core/adapter').createAdapterKit,
 };
 const verifier = core.createVerifier({ issuer: 'https://auth.example.com/', audience: 'https://api.example.com' });

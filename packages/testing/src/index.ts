@@ -12,3 +12,4 @@ export type { ForeignKey, ForeignKeyOptions } from './foreign-key.js';
 export { createForeignKey } from './foreign-key.js';
 export type { JsonObject } from './jws.js';
 export { mintUnsignedToken } from './jws.js';
+export { startRedisServer, type RedisServer, type RedisServerOptions } from './redis-server.js';

@@ -9,6 +9,7 @@ export { setEnvironment, TOKENGATE_VARIABLES, withEnvironment, type TokenGateEnv
 export { invalidToken, refusal, rejection, rejectionOf, thrown, unavailable } from './failures.js';
 export { BUCKET_ROUTE_RULES, type BucketRouteRule } from './gateway-buckets.js';
 export { expectProblem, PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE, type Problem, type ProblemExpectation } from './problem.js';
+export { startRedisServer, type RedisServer, type RedisServerOptions } from '@tokengate/testing';
 export { normaliseResponse, type AnyResponse, type InjectResponse, type NormalisedResponse, type SupertestResponse } from './response.js';
 export * from './sentences.js';
 export { countingSignatureVerifier, type CountingSignatureVerifier } from './signature.js';
