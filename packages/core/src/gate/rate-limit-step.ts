@@ -28,8 +28,9 @@ export function createRateLimitStep(gate: Gate, settings: StepSettings, limit: C
       const counted = limit.limiter.consume(counterKey(limit, token));
       outcome = await (limit.shared ? bounded(counted, STORE_TIMEOUT_MS) : counted);
     } catch (cause) {
-      // Reported either way; the policy decides whether the request goes on.
-      const failure = gate.fail(input.request, new TokenGateError('temporarily_unavailable', 'The rate limit cannot be counted right now; try again shortly', { cause, retryAfter: 1 }));
+      // Reported either way (saying what became of the request); the policy decides whether it goes on.
+      const description = limit.failOpen ? 'The rate limit could not be counted; the request was let through (failOpen)' : 'The rate limit cannot be counted right now; try again shortly';
+      const failure = gate.fail(input.request, new TokenGateError('temporarily_unavailable', description, { cause, retryAfter: 1 }));
       if (limit.failOpen) return token;
       throw failure;
     }

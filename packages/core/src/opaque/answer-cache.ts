@@ -10,6 +10,8 @@
 import { createHash } from 'node:crypto';
 import type { Claims } from '../token/types.js';
 import type { Store } from '../store/store.js';
+import { bounded } from '../store/bounded.js';
+import { isMemoryStore } from '../store/memory-store.js';
 
 /** What the source said about a token, once this API's rules have run. */
 export type OpaqueOutcome = { readonly claims: Claims; readonly refused?: undefined } | { readonly refused: string; readonly claims?: undefined };
@@ -38,10 +40,16 @@ export function tokenDigest(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('base64url');
 }
 
-/** A store error is the store's problem: the answer is fetched again rather than the request failed. */
-async function quietly<T>(operation: () => Promise<T>, fallback: T): Promise<T> {
+/** How long a request waits for a shared store before it asks the source instead. */
+const STORE_TIMEOUT_MS = 1_000;
+
+/**
+ * A store error is the store's problem: the answer is fetched again rather than the request
+ * failed, and a store that does not answer in time counts as one that failed.
+ */
+async function quietly<T>(store: Store, operation: () => Promise<T>, fallback: T): Promise<T> {
   try {
-    return await operation();
+    return await (isMemoryStore(store) ? operation() : bounded(operation(), STORE_TIMEOUT_MS));
   } catch {
     return fallback;
   }
@@ -77,23 +85,23 @@ export function createAnswerCache(settings: AnswerCacheSettings): AnswerCache {
   return {
     async get(digest) {
       if (settings.maxAge > 0) {
-        const accepted = parse(await quietly(() => settings.accepted.get(acceptedKey(digest)), undefined));
+        const accepted = parse(await quietly(settings.accepted, () => settings.accepted.get(acceptedKey(digest)), undefined));
         if (accepted !== undefined) return accepted;
       }
       if (settings.inactiveMaxAge <= 0) return undefined;
-      return parse(await quietly(() => settings.refused.get(refusedKey(digest)), undefined));
+      return parse(await quietly(settings.refused, () => settings.refused.get(refusedKey(digest)), undefined));
     },
     async set(digest, outcome) {
       if (outcome.claims === undefined) {
-        await quietly(() => settings.refused.set(refusedKey(digest), JSON.stringify({ refused: outcome.refused }), settings.inactiveMaxAge), undefined);
+        await quietly(settings.refused, () => settings.refused.set(refusedKey(digest), JSON.stringify({ refused: outcome.refused }), settings.inactiveMaxAge), undefined);
         return;
       }
       const exp = outcome.claims.exp;
       const untilExp = typeof exp === 'number' ? exp - settings.clock() / 1000 : Number.POSITIVE_INFINITY;
       const ttl = Math.min(settings.maxAge, untilExp);
       if (!(ttl > 0)) return;
-      await quietly(() => settings.accepted.set(acceptedKey(digest), JSON.stringify({ claims: outcome.claims }), ttl), undefined);
-      await quietly(() => settings.refused.delete(refusedKey(digest)), undefined);
+      await quietly(settings.accepted, () => settings.accepted.set(acceptedKey(digest), JSON.stringify({ claims: outcome.claims }), ttl), undefined);
+      await quietly(settings.refused, () => settings.refused.delete(refusedKey(digest)), undefined);
     },
   };
 }

@@ -80,7 +80,8 @@ class OpaqueTokens {
     const cached = await this.#cache.get(digest);
     if (cached !== undefined) return cached;
     const outcome = await this.#ask(token);
-    await this.#cache.set(digest, outcome);
+    // Stored on the side: the request has its answer and does not wait for the store.
+    void this.#cache.set(digest, outcome);
     return outcome;
   }
 

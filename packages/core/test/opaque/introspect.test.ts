@@ -341,6 +341,13 @@ describe('caching', () => {
     expect(store.size).toBe(1);
   });
 
+  it('does not wait for a store that does not answer: the source answers, the write goes on the side', async () => {
+    const hanging = { get: () => new Promise<undefined>(() => undefined), set: () => new Promise<void>(() => undefined), setIfAbsent: () => new Promise<boolean>(() => undefined), increment: () => new Promise<number>(() => undefined), delete: () => new Promise<void>(() => undefined) };
+    const started = Date.now();
+    await expect(make(issuer, {}, { store: hanging }).verify(await issuer.mintOpaqueToken())).resolves.toMatchObject({ format: 'opaque' });
+    expect(Date.now() - started).toBeLessThan(3_000);
+  }, 10_000);
+
   it('keeps the answers of APIs that share a store apart: one API refusing a token never refuses it for another', async () => {
     const store = createMemoryStore();
     const token = await issuer.mintOpaqueToken();
