@@ -8,7 +8,11 @@
  */
 import { Buffer } from 'node:buffer';
 import { createHash, createPublicKey, generateKeyPairSync, sign, verify as cryptoVerify, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { createVerifier, type RequestContext } from '@tokengate/core';
+import { spawnSync } from 'node:child_process';
+import { createVerifier, type RequestContext, type Verifier } from '@tokengate/core';
+import { redisStore } from '@tokengate/redis';
+import { createClient } from 'redis';
+import { startRedisServer } from '@tokengate/testing';
 import { createLookupFloor, type LookupAuth } from './lookup-floor.js';
 import type { MicroContext, RowSpec } from './micro-spec.js';
 import { AUDIENCE } from './tokens.js';
@@ -192,6 +196,7 @@ export async function dpopRows(ctx: MicroContext): Promise<RowSpec[]> {
       probe: token,
       setup: async () => ({ op: { kind: 'sync', run: () => floor(supply.cycle()) }, check: async () => floor(supply.cycle()).subject }),
     },
+    ...(hasRedisServer() ? [redisRow(ctx, supply, token, tokens)] : []),
     {
       id: 'tokengate-dpop',
       name: 'tokengate `verifier.authenticate()` with `dpop: {}` (cache on: the token is a hit; the proof is checked in full and its `jti` remembered)',
@@ -212,4 +217,35 @@ export async function dpopRows(ctx: MicroContext): Promise<RowSpec[]> {
       },
     },
   ];
+}
+
+/** Whether a `redis-server` can be started here (the Redis row is left out otherwise). */
+function hasRedisServer(): boolean {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * tokengate's row with the replay store on a real `redis-server` (loopback, no persistence) through
+ * `@tokengate/redis` and a node-redis client: the extra time per request a shared replay check costs.
+ */
+function redisRow(ctx: MicroContext, supply: ProofSupply, token: string, tokens: string): RowSpec {
+  return {
+    id: 'tokengate-dpop-redis',
+    name: 'tokengate `authenticate()` as above, the `jti` replay check in Redis (`dpop.replayStore: redisStore(client)`, node-redis, redis-server on 127.0.0.1)',
+    tokens,
+    tokengate: true,
+    probe: token,
+    setup: async () => {
+      const server = await startRedisServer();
+      const client = await createClient({ url: server.url }).connect();
+      const verifier: Verifier = createVerifier({ issuer: ctx.issuer.issuer, audience: AUDIENCE, jwksUri: ctx.issuer.jwksUri, dpop: { replayStore: redisStore(client) }, publicOrigin: ORIGIN });
+      return {
+        op: { kind: 'async', run: () => verifier.authenticate(supply.take()), prepare: (calls) => supply.refill(calls) },
+        check: async () => (await verifier.authenticate(supply.take())).subject,
+        after: () => {
+          void client.quit().finally(() => server.stop());
+        },
+      };
+    },
+  };
 }
