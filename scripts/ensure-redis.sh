@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure `redis-server` is installed: the Redis tests start (and stop) their own servers with it
-# (tools/test-support/src/redis-server.ts), so nothing has to run in the background.
+# (startRedisServer of packages/testing/src/redis-server.ts), so nothing has to run in the background.
 # Source it. When redis-server is missing it installs it quietly as root where apt-get exists
 # (running `apt-get update` only if the first attempt fails); otherwise it prints one line saying
 # what to install and returns non-zero.
