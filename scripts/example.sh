@@ -10,4 +10,6 @@ case "${1:-}" in
   *) echo "usage: bash scripts/example.sh express|koa|fastify|mcp|cluster" >&2; exit 2 ;;
 esac
 source scripts/prepare.sh || exit 1
+# The cluster starts its own redis-server: installed first when missing (as root), or one line says how.
+if [ "$1" = cluster ]; then source scripts/ensure-redis.sh || exit 1; fi
 exec "$PNPM" --silent --filter "@tokengate/example-$1" start
