@@ -14,7 +14,8 @@ function run(prepared: Prepared<unknown>, result: Promise<AccessToken | undefine
     .then(
       (token) => {
         if (token !== undefined) req.auth = token;
-        for (const [name, value] of Object.entries(responseHeaders(req) ?? {})) res.setHeader(name, value);
+        const headers = responseHeaders(req);
+        if (headers !== undefined) for (const name in headers) res.setHeader(name, headers[name] as string);
         next();
       },
       (failure: TokenGateError) => answer(failure, res, next, prepared),

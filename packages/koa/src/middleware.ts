@@ -29,7 +29,8 @@ async function run(ctx: Context, next: Next, prepared: Prepared<unknown>, result
     return answer(ctx, failure as TokenGateError, prepared);
   }
   if (token !== undefined) ctx.state.auth = token;
-  ctx.set({ ...responseHeaders(ctx) });
+  const headers = responseHeaders(ctx);
+  if (headers !== undefined) ctx.set(headers);
   await next();
 }
 
