@@ -10,7 +10,7 @@ export default defineConfig({
     // Exact names: `@tokengate/core` must not swallow `@tokengate/core/adapter`.
     alias: [
       { find: /^@tokengate\/core\/adapter$/, replacement: fileURLToPath(new URL('./packages/core/src/adapter.ts', import.meta.url)) },
-      ...['core', 'testing', 'express', 'koa', 'fastify', 'mcp', 'redis'].map((name) => ({ find: new RegExp(`^@tokengate/${name}$`), replacement: source(name) })),
+      ...['core', 'testing', 'express', 'koa', 'fastify', 'mcp', 'redis', 'web', 'hono'].map((name) => ({ find: new RegExp(`^@tokengate/${name}$`), replacement: source(name) })),
       { find: /^@tokengate\/test-support$/, replacement: fileURLToPath(new URL('./tools/test-support/src/index.ts', import.meta.url)) },
     ],
   },

@@ -42,7 +42,7 @@ for (const path of files(join(root, 'packages/core/src'))) {
   if (count > LIMITS.coreFile) problems.push(`${relative(root, path)}: ${count} lines (core files: at most ${LIMITS.coreFile})`);
   problems.push(...longFunctions(path));
 }
-for (const adapter of ['express', 'koa', 'fastify', 'mcp']) {
+for (const adapter of ['express', 'koa', 'fastify', 'mcp', 'web', 'hono']) {
   let total = 0;
   for (const path of files(join(root, 'packages', adapter, 'src'))) {
     const count = lines(readFileSync(path, 'utf8'));

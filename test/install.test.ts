@@ -24,9 +24,9 @@ beforeAll(() => {
   const packs = join(project, 'packs');
   run('bash', [join(root, 'scripts', 'pack.sh'), packs], root);
   const tarballs = readdirSync(packs).filter((name) => name.endsWith('.tgz')).map((name) => join(packs, name));
-  expect(tarballs).toHaveLength(7);
+  expect(tarballs).toHaveLength(9);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'tokengate-install-check', private: true }));
-  run('npm', ['install', '--loglevel=error', ...tarballs, 'express@5', 'koa@3', 'fastify@5', 'typescript@5.9.3', '@types/node@20', '@types/express@5', '@types/koa@3', '@modelcontextprotocol/sdk@1.32.2'], project);
+  run('npm', ['install', '--loglevel=error', ...tarballs, 'express@5', 'koa@3', 'fastify@5', 'typescript@5.9.3', '@types/node@20', '@types/express@5', '@types/koa@3', '@modelcontextprotocol/sdk@1.32.2', 'hono@4'], project);
   for (const file of ['esm.mjs', 'cjs.cjs', 'app.ts', 'tsconfig.json']) cpSync(join(fixture, file), join(project, file));
 }, 240_000);
 
@@ -43,7 +43,7 @@ describe('packed tarballs installed with npm in a fresh project', () => {
 
   it('CommonJS: every package loads with require()', () => {
     const output = JSON.parse(run('node', ['cjs.cjs'], project)) as { names: Record<string, unknown> };
-    expect(output).toMatchObject({ names: { express: 'function', koa: 'function', fastify: 'function', testing: 'function', mcp: 'function', redis: 'function', adapter: 'function' }, verifier: 'function' });
+    expect(output).toMatchObject({ names: { express: 'function', koa: 'function', fastify: 'function', testing: 'function', mcp: 'function', redis: 'function', web: 'function', hono: 'function', adapter: 'function' }, verifier: 'function' });
     expect(output.names.core).toBeGreaterThan(20);
   });
 

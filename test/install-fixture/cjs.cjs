@@ -8,6 +8,8 @@ const names = {
   testing: typeof require('@tokengate/testing').createTestIssuer,
   mcp: typeof require('@tokengate/mcp').mcpAuth,
   redis: typeof require('@tokengate/redis').redisStore,
+  web: typeof require('@tokengate/web').createWebGate,
+  hono: typeof require('@tokengate/hono').auth,
   adapter: typeof require('@tokengate/core/adapter').createAdapterKit,
 };
 const verifier = core.createVerifier({ issuer: 'https://auth.example.com/', audience: 'https://api.example.com' });

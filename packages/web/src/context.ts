@@ -1,0 +1,46 @@
+/**
+ * The request context of a Web `Request`: headers as core reads them (lower-case names; `Headers`
+ * already joins a repeated header with a comma, which extraction refuses as malformed), the
+ * method and the target (path and query) of its URL, read only when a step asks.
+ */
+import type { RequestContext, RequestLike } from '@tokengate/core';
+
+/** A lazily read request context over a Web `Request`. */
+export class WebRequestContext implements RequestContext {
+  readonly #request: Request;
+  #headers: Record<string, string> | undefined;
+  #url: URL | undefined;
+
+  constructor(request: Request) {
+    this.#request = request;
+  }
+
+  get headers(): RequestLike['headers'] {
+    if (this.#headers === undefined) {
+      const headers: Record<string, string> = {};
+      this.#request.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
+      this.#headers = headers;
+    }
+    return this.#headers;
+  }
+
+  get method(): string {
+    return this.#request.method;
+  }
+
+  get #parsed(): URL {
+    this.#url ??= new URL(this.#request.url);
+    return this.#url;
+  }
+
+  /** The target as origin-form (`/v1/files?x=1`): what a Node server would have received. */
+  get target(): string {
+    return `${this.#parsed.pathname}${this.#parsed.search}`;
+  }
+
+  get secure(): boolean {
+    return this.#parsed.protocol === 'https:';
+  }
+}

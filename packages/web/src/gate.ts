@@ -1,0 +1,82 @@
+/**
+ * `createWebGate`: tokengate for `(request: Request) => Response` code. `check` answers a request
+ * with its verified token or a ready `Response`; `withAuth` wraps a handler; `routePolicy` checks a
+ * route table. Core's adapter kit does the work; this file only translates.
+ */
+import { TokenGateError, type AccessToken, type Requirement, type RoutePolicyOptions, type RouteRule, type Verifier, type VerifierOptions } from '@tokengate/core';
+import { createAdapterKit, responseHeaders, type AuthOptions, type Prepared, type RouteStep } from '@tokengate/core/adapter';
+import { WebRequestContext } from './context.js';
+import { problemResponse, withHeaders } from './respond.js';
+
+/** What a request must carry: any token (default), a user or a client token, scopes, claims. */
+export type WebRequirement = Pick<Requirement, 'token' | 'scopes' | 'anyScopes' | 'claims'>;
+
+/** A handler given the verified token after the request (Next.js, Bun, Deno, Workers pass more arguments: they follow). */
+export type AuthenticatedHandler<Rest extends unknown[]> = (request: Request, auth: AccessToken, ...rest: Rest) => Response | Promise<Response>;
+
+/** The gate of one verifier. */
+export interface WebGate {
+  /** The request's verified token meeting `requirement`, or the `Response` to answer (401, 403, 503 …). */
+  check(request: Request, requirement?: WebRequirement): Promise<AccessToken | Response>;
+  /** `handler` behind the gate: it runs only with a token meeting `requirement`. */
+  withAuth<Rest extends unknown[]>(handler: AuthenticatedHandler<Rest>, requirement?: WebRequirement): (request: Request, ...rest: Rest) => Promise<Response>;
+  /** A route table (first match wins): the token (or `undefined` on a public row), or the `Response` to answer. */
+  routePolicy(rules: readonly RouteRule[], options?: RoutePolicyOptions): (request: Request) => Promise<AccessToken | Response | undefined>;
+  /** The verifier behind the gate. */
+  readonly verifier: Verifier;
+}
+
+const kit = createAdapterKit({ environment: (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {}, log: (line) => console.error(line) });
+
+function settle(prepared: Prepared<unknown>, result: Promise<AccessToken | undefined>): Promise<AccessToken | Response | undefined> {
+  return result.then(
+    (token) => token,
+    (failure: TokenGateError) => problemResponse(failure, prepared.formatProblem),
+  );
+}
+
+/**
+ * Create the gate of `source` (verifier options or a verifier; a bad option throws now).
+ * @example
+ * const gate = createWebGate({ issuer: 'https://auth.example.com/', audience: 'https://api.example.com' });
+ * export const GET = gate.withAuth((request, auth) => Response.json({ sub: auth.subject }), { scopes: ['files:read'] });
+ */
+export function createWebGate(source: VerifierOptions | Verifier, options: Pick<AuthOptions, 'formatProblem'> = {}): WebGate {
+  const verifier = kit.verifier(source);
+  const guards = new WeakMap<object, Prepared>();
+  const any = kit.guard({}, { source: verifier, ...options });
+  function preparedFor(requirement: WebRequirement | undefined): Prepared {
+    if (requirement === undefined) return any;
+    let prepared = guards.get(requirement);
+    if (prepared === undefined) {
+      prepared = kit.guard(requirement, { source: verifier, ...options });
+      guards.set(requirement, prepared);
+    }
+    return prepared;
+  }
+  async function check(request: Request, requirement?: WebRequirement): Promise<AccessToken | Response> {
+    const prepared = preparedFor(requirement);
+    const result = await settle(prepared, prepared.step({ request, context: new WebRequestContext(request) }));
+    // Only a CORS preflight passes a guard without a token: answer the application's CORS before checking.
+    return result ?? problemResponse(verifier.fail(new TokenGateError('missing_token', 'No access token was provided')), prepared.formatProblem);
+  }
+  return {
+    verifier,
+    check,
+    withAuth(handler, requirement) {
+      preparedFor(requirement);
+      return async (request, ...rest) => {
+        const result = await check(request, requirement);
+        if (result instanceof Response) return result;
+        return withHeaders(await handler(request, result, ...rest), responseHeaders(request));
+      };
+    },
+    routePolicy(rules, policyOptions = {}) {
+      const prepared: Prepared<RouteStep> = kit.routePolicy(rules, { ...policyOptions, ...options, source: verifier });
+      return (request) => {
+        const context = new WebRequestContext(request);
+        return settle(prepared, prepared.step({ request, context }, context.target));
+      };
+    },
+  };
+}
