@@ -17,7 +17,10 @@ import { cycleOrder, newSlot, runSegment, slotRow, type SegmentSession, type Slo
 import { FRAMEWORKS, type FamilyOptions, type FamilyResult, type HttpFamilyResult, type HttpRow, type Mode, type TokenMode } from './lib/types.js';
 
 export interface HttpOptions extends FamilyOptions {
-  /** Only these servers besides the bare and lookup-only ones, which always run (BENCH_SERVERS). */
+  /**
+   * Only these servers (BENCH_SERVERS), and only their frameworks, whose bare and lookup-only
+   * servers always run (every framework's when no id is known).
+   */
   readonly servers?: readonly string[] | undefined;
   /** Profile each server into <profileDir>/<server-id> (`run.ts --cpu-prof`). */
   readonly profileDir?: string | undefined;
@@ -36,11 +39,14 @@ interface Plan {
 const PLANS: Record<Mode, Plan> = { quick: { durationSec: 2, warmSec: 1, segments: 2 }, full: { durationSec: 10, warmSec: 3, segments: 10 } };
 
 /** The servers of the run, framework by framework; the no-op diagnostics run in full runs only. */
-async function serverSpecs(options: HttpOptions): Promise<ServerSpec[]> {
+export async function serverSpecs(options: HttpOptions): Promise<ServerSpec[]> {
   const anchors = options.anchors ? (await import('./anchors/servers.js')).ANCHOR_SERVERS : [];
   const only = options.servers;
-  const wanted = (spec: ServerSpec) => !only || spec.variant === 'bare' || spec.variant === 'lookup' || only.includes(spec.id);
-  const all = [...CORE_SERVERS, ...anchors].filter((spec) => wanted(spec) && (options.mode === 'full' || spec.variant !== 'noop'));
+  const known: readonly ServerSpec[] = [...CORE_SERVERS, ...anchors];
+  const named = new Set(known.filter((spec) => only?.includes(spec.id)).map((spec) => spec.framework));
+  const framed = (spec: ServerSpec) => named.size === 0 || named.has(spec.framework);
+  const wanted = (spec: ServerSpec) => !only || (framed(spec) && (spec.variant === 'bare' || spec.variant === 'lookup' || only.includes(spec.id)));
+  const all = known.filter((spec) => wanted(spec) && (options.mode === 'full' || spec.variant !== 'noop'));
   return FRAMEWORKS.flatMap((framework) => all.filter((spec) => spec.framework === framework));
 }
 
@@ -130,7 +136,8 @@ export async function runHttp(options: HttpOptions): Promise<HttpFamilyResult & 
     const session: SegmentSession = { segmentSec: plan.durationSec / plan.segments, patience: Patience.forMode(options.mode, 30_000), meter, requests: tokens.requests, serverCpuSeconds: new Map() };
     const rows: HttpRow[] = [];
     for (const framework of FRAMEWORKS) {
-      rows.push(...(await runFramework({ specs: specs.filter((spec) => spec.framework === framework), started: fleet.started, tokens, session, options })));
+      const frameworkSpecs = specs.filter((spec) => spec.framework === framework);
+      if (frameworkSpecs.length > 0) rows.push(...(await runFramework({ specs: frameworkSpecs, started: fleet.started, tokens, session, options })));
     }
     const serverCpu = [...session.serverCpuSeconds.values()].reduce((sum, value) => sum + value, 0);
     const { durationSec, warmSec, segments } = plan;

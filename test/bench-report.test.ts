@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { serverSpecs } from '../bench/http.js';
 import { httpTables, pairedRatio } from '../bench/lib/report-http.js';
 import { TARGETS } from '../bench/lib/format.js';
 import { microTable } from '../bench/lib/report.js';
@@ -84,6 +85,31 @@ describe('bench: the HTTP target', () => {
     const markdown = httpTables(family([bare, lookup, row('tokengate', [96, 96, 96, 96, 96])])).markdown;
     expect(markdown).toContain('| lookup | 1,000 pool | 100 | 0.50× |');
     expect(markdown).toContain('the lookup-only row: 0.50× bare');
+  });
+});
+
+describe('bench: the HTTP frameworks', () => {
+  const ids = async (servers: readonly string[] | undefined, mode: 'quick' | 'full' = 'quick') => (await serverSpecs({ mode, anchors: false, servers })).map((spec) => spec.id);
+
+  it('runs Hono on @hono/node-server after Express, Fastify and Koa: bare, lookup-only, tokengate, and the no-op row in full runs', async () => {
+    const quick = await ids(undefined);
+    expect(quick.filter((id) => id.startsWith('hono-'))).toEqual(['hono-bare', 'hono-lookup', 'hono-tokengate']);
+    expect(quick.at(-1)).toBe('hono-tokengate');
+    expect((await ids(undefined, 'full')).filter((id) => id.startsWith('hono-'))).toEqual(['hono-bare', 'hono-lookup', 'hono-tokengate', 'hono-noop']);
+  });
+
+  it('BENCH_SERVERS keeps the named servers and their frameworks (bare and lookup-only always), every framework when no id is known', async () => {
+    expect(await ids(['hono-tokengate'])).toEqual(['hono-bare', 'hono-lookup', 'hono-tokengate']);
+    expect(await ids(['hono-bare'])).toEqual(['hono-bare', 'hono-lookup']);
+    expect(await ids(['koa-tokengate', 'hono-tokengate'])).toEqual(['koa-bare', 'koa-lookup', 'koa-tokengate', 'hono-bare', 'hono-lookup', 'hono-tokengate']);
+    expect(await ids(['nothing-known'])).toEqual(['express-bare', 'express-lookup', 'fastify-bare', 'fastify-lookup', 'koa-bare', 'koa-lookup', 'hono-bare', 'hono-lookup']);
+  });
+
+  it('gives Hono its own table and target check, and leaves out frameworks without rows', () => {
+    const hono = (r: HttpRow): HttpRow => ({ ...r, framework: 'hono', server: `hono-${r.variant}` });
+    const { markdown, checks } = httpTables(family([row('bare', [200, 200]), row('lookup', [100, 100]), row('tokengate', [96, 96])].map(hono)));
+    expect(markdown.match(/^#### .*/gm)).toEqual(['#### Hono']);
+    expect(checks).toEqual([expect.objectContaining({ family: 'http hono', met: true })]);
   });
 });
 

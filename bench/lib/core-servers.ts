@@ -1,15 +1,18 @@
 /**
- * The default HTTP servers, per framework: bare, bare + a no-op layer (diagnostic), bare + the
- * lookup-only layer (lookup-floor.ts) and tokengate's adapter with a default verifier.
+ * The default HTTP servers, per framework (Express, Fastify, Koa, Hono on @hono/node-server):
+ * bare, bare + a no-op layer (diagnostic), bare + the lookup-only layer (lookup-floor.ts) and
+ * tokengate's adapter with a default verifier.
  */
 import express, { type Express, type Request } from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
 import Koa from 'koa';
+import { Hono } from 'hono';
 import { auth as tokengateExpress, createVerifier, type Verifier } from '@tokengate/express';
 import { tokengate as tokengateFastify } from '@tokengate/fastify';
 import { auth as tokengateKoa } from '@tokengate/koa';
+import { auth as tokengateHono, type TokenGateVariables } from '@tokengate/hono';
 import { createLookupFloor, type LookupAuth } from './lookup-floor.js';
-import { listenExpress, listenFastify, listenKoa, type Started } from './server-app.js';
+import { listenExpress, listenFastify, listenHono, listenKoa, type Started } from './server-app.js';
 import type { CoreVariant, ServerSettings, ServerSpec } from './servers.js';
 
 /** Adds a variant's layer and `GET /me` to an app; tokengate's returns its verifier. */
@@ -112,6 +115,38 @@ const KOA: Record<CoreVariant, Installer<Koa>> = {
   },
 };
 
+/** The Hono servers' variables: tokengate's `auth`, the lookup-only row's `found`. */
+interface HonoEnv {
+  Variables: TokenGateVariables & { found: LookupAuth | undefined };
+}
+
+const HONO: Record<CoreVariant, Installer<Hono<HonoEnv>>> = {
+  bare: (app) => {
+    app.get('/me', (c) => c.json({ sub: 'anonymous', scopes: 0 }));
+  },
+  noop: (app, settings) => {
+    app.use((_c, next) => next());
+    return HONO.bare(app, settings);
+  },
+  lookup: (app) => {
+    const lookup = createLookupFloor();
+    app.use((c, next) => {
+      c.set('found', lookup(c.req.header('authorization')));
+      return next();
+    });
+    app.get('/me', (c) => {
+      const found = c.get('found');
+      return c.json({ sub: found?.subject, scopes: found?.scopes.length });
+    });
+  },
+  tokengate: (app, settings) => {
+    const verifier = newVerifier(settings);
+    app.use(tokengateHono(verifier));
+    app.get('/me', (c) => c.json({ sub: c.get('auth').subject, scopes: c.get('auth').scopes.length }));
+    return verifier;
+  },
+};
+
 function withCache(started: Started, verifier: Verifier | void): Started {
   return verifier ? { ...started, cachedTokens: () => verifier.stats().cachedTokens } : started;
 }
@@ -127,6 +162,11 @@ export async function coreServer(spec: ServerSpec & { readonly variant: CoreVari
     const app = Fastify({ logger: false });
     const verifier = await FASTIFY[spec.variant](app, settings);
     return withCache(listenFastify(app), verifier);
+  }
+  if (spec.framework === 'hono') {
+    const app = new Hono<HonoEnv>();
+    const verifier = await HONO[spec.variant](app, settings);
+    return withCache(listenHono(app), verifier);
   }
   const app = new Koa();
   const verifier = await KOA[spec.variant](app, settings);

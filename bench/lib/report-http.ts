@@ -135,10 +135,11 @@ const HEADER = [
   `| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |`,
 ];
 
-/** The HTTP tables (one per framework) and their target checks. */
+/** The HTTP tables (one per framework that ran: BENCH_SERVERS, or a saved run from before a framework was added) and their target checks. */
 export function httpTables(family: HttpFamilyResult): { markdown: string; checks: TargetCheck[] } {
   const checks: TargetCheck[] = [];
-  const sections = FRAMEWORKS.map((framework) => {
+  const ran = FRAMEWORKS.filter((framework) => family.rows.some((row) => row.framework === framework));
+  const sections = ran.map((framework) => {
     const part: FrameworkRows = { framework, rows: family.rows.filter((row) => row.framework === framework), checks };
     const lines = [...HEADER, ...part.rows.map((row) => httpLine(row, part, family.poolSize))];
     return `#### ${framework[0]?.toUpperCase()}${framework.slice(1)}\n\n${lines.join('\n')}`;

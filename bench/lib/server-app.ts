@@ -1,12 +1,14 @@
 /**
  * What a benchmark server process runs: an app that listens on 127.0.0.1 and can be closed, with
- * the Express / Fastify / Koa plumbing shared by the default servers and the anchors'.
+ * the Express / Fastify / Koa / Hono plumbing shared by the default servers and the anchors'.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { FastifyInstance } from 'fastify';
 import type Koa from 'koa';
+import type { Env, Hono } from 'hono';
+import { createAdaptorServer } from '@hono/node-server';
 
 export interface Started {
   readonly listen: () => Promise<number>;
@@ -65,4 +67,9 @@ export function listenFastify(app: FastifyInstance): Started {
 
 export function listenKoa(app: Koa): Started {
   return listenNode(() => app.listen(0, '127.0.0.1'));
+}
+
+/** Hono on @hono/node-server with its defaults (as `serve()` would start it: HTTP/1.1, the global `Request`/`Response` replaced by its lighter ones). */
+export function listenHono<E extends Env>(app: Hono<E>): Started {
+  return listenNode(() => (createAdaptorServer({ fetch: app.fetch }) as Server).listen(0, '127.0.0.1'));
 }

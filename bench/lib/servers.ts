@@ -44,6 +44,12 @@ const NAMES: Record<Framework, Record<CoreVariant, string>> = {
     lookup: `bare + a lookup-only middleware ${LOOKUP}`,
     tokengate: '@tokengate/koa `auth()`',
   },
+  hono: {
+    bare: 'bare Hono 4 on @hono/node-server',
+    noop: 'diagnostic: bare + one no-op middleware',
+    lookup: `bare + a lookup-only middleware ${LOOKUP}`,
+    tokengate: '@tokengate/hono `auth()`',
+  },
 };
 
 /** The default servers, in report order: per framework bare, the lookup-only row, tokengate and the no-op diagnostic. */

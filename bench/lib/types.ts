@@ -60,8 +60,8 @@ export interface MicroFamilyResult {
 /** `lookup`: the diagnostic row of bench/lib/lookup-floor.ts (the least a correct cache does). */
 export type HttpVariant = 'bare' | 'noop' | 'lookup' | 'tokengate' | 'anchor';
 export type TokenMode = 'pool' | 'same';
-export type Framework = 'express' | 'fastify' | 'koa';
-export const FRAMEWORKS: readonly Framework[] = ['express', 'fastify', 'koa'];
+export type Framework = 'express' | 'fastify' | 'koa' | 'hono';
+export const FRAMEWORKS: readonly Framework[] = ['express', 'fastify', 'koa', 'hono'];
 
 /** What every family function takes. */
 export interface FamilyOptions {
