@@ -1,16 +1,18 @@
-// The three example APIs (Express with a route policy table, Koa with per-route guards, Fastify
-// with per-route config) are the same API: every request below gets the same status, the same
-// `error` code, the same challenge and, on success, the same body from each of them.
+// The example APIs (Express and Hono with a route policy table, Koa with per-route guards,
+// Fastify with per-route config) are the same API: every request below gets the same status, the
+// same `error` code, the same challenge and, on success, the same body from each of them.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { USER_REQUIRED } from '@tokengate/test-support';
 import { createApp as createExpressApp } from '../examples/express/src/app.js';
 import { createApp as createFastifyApp } from '../examples/fastify/src/app.js';
+import { createApp as createHonoApp } from '../examples/hono/src/app.js';
 import { createApp as createKoaApp } from '../examples/koa/src/app.js';
 
-type Framework = 'express' | 'koa' | 'fastify';
+type Framework = 'express' | 'koa' | 'fastify' | 'hono';
 type TokenName = 'none' | 'user' | 'userReadOnly' | 'client' | 'clientNoFontScope' | 'expired' | 'foreignKey';
 
 let issuer: TestIssuer;
@@ -44,6 +46,11 @@ beforeAll(async () => {
   const fastify = createFastifyApp(options);
   bases.fastify = await fastify.listen({ port: 0, host: '127.0.0.1' });
   closers.push(() => fastify.close());
+
+  const hono = createHonoApp(options);
+  const honoServer = serve({ fetch: hono.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+  bases.hono = await listening(honoServer);
+  closers.push(closing(honoServer));
 
   tokens.none = undefined;
   tokens.user = await issuer.mintUserToken({ sub: 'alice', clientId: 'font-manager-web', scopes: ['read:font:data', 'create:webfonts:kit'] });
@@ -114,13 +121,14 @@ const table: Array<[string, string, TokenName, number, string?]> = [
   ['POST', '/v1/kits', 'clientNoFontScope', 403, 'invalid_token_type'],
 ];
 
-describe('the Express, Koa and Fastify examples answer alike', () => {
+describe('the Express, Koa, Fastify and Hono examples answer alike', () => {
   it.each(table)('%s %s with %s token → %i %s', async (method, path, token, status, error) => {
-    const [express, koa, fastify] = await Promise.all([call('express', method, path, token), call('koa', method, path, token), call('fastify', method, path, token)]);
+    const [express, koa, fastify, hono] = await Promise.all([call('express', method, path, token), call('koa', method, path, token), call('fastify', method, path, token), call('hono', method, path, token)]);
     expect(express.status).toBe(status);
     expect(express.error).toBe(error);
     expect(koa).toEqual(express);
     expect(fastify).toEqual(express);
+    expect(hono).toEqual(express);
   });
 
   it('echoes the caller on /v1/me', async () => {
@@ -139,7 +147,7 @@ describe('the Express, Koa and Fastify examples answer alike', () => {
   });
 
   it('names the wrong token type and the missing scope the same way', async () => {
-    for (const framework of ['express', 'koa', 'fastify'] as const) {
+    for (const framework of ['express', 'koa', 'fastify', 'hono'] as const) {
       expect((await call(framework, 'GET', '/v1/file/templates', 'client')).challenge).toContain(`error_description="${USER_REQUIRED}"`);
       expect((await call(framework, 'POST', '/v1/kits', 'userReadOnly')).challenge).toContain('scope="create:webfonts:kit"');
     }
@@ -150,8 +158,9 @@ describe('where they differ: a path with no route', () => {
   const status = async (framework: Framework, token: TokenName) =>
     (await fetch(`${bases[framework]}/v1/billing/invoices`, { headers: tokens[token] === undefined ? {} : { authorization: `Bearer ${tokens[token]}` } })).status;
 
-  it('Express denies it (the route table), Koa answers 404, Fastify asks for a token, then 404', async () => {
+  it('Express and Hono deny it (the route table), Koa answers 404, Fastify asks for a token, then 404', async () => {
     expect([await status('express', 'none'), await status('express', 'user')]).toEqual([403, 403]);
+    expect([await status('hono', 'none'), await status('hono', 'user')]).toEqual([403, 403]);
     expect([await status('koa', 'none'), await status('koa', 'user')]).toEqual([404, 404]);
     expect([await status('fastify', 'none'), await status('fastify', 'user')]).toEqual([401, 404]);
   });

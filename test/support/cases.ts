@@ -35,6 +35,13 @@ export interface Case {
   readonly body?: Readonly<Record<string, unknown>>;
   /** The 503 must carry `Retry-After` (delta-seconds). */
   readonly retryAfter?: boolean;
+  /**
+   * Where adapters reading a Web `Request` (Hono, `createWebGate`) cannot answer like the Node
+   * ones, their answer: everything else as above, only this `detail` (and `error_description`)
+   * and challenge. `Headers` joins repeated header lines into one value with ", ", so a request
+   * with several `Authorization` lines reaches them as one header carrying two tokens.
+   */
+  readonly webRequest?: { readonly detail: string; readonly challenge: string };
 }
 
 /** An `invalid_token` row: 401 with exactly this description. */
@@ -88,6 +95,7 @@ export const CASES: readonly Case[] = [
     error: 'invalid_request',
     challenge: bearerChallenge('invalid_request', SEVERAL_AUTHORIZATION_HEADERS),
     detail: SEVERAL_AUTHORIZATION_HEADERS,
+    webRequest: { detail: ONE_BEARER_TOKEN, challenge: bearerChallenge('invalid_request', ONE_BEARER_TOKEN) },
   },
   {
     name: 'a Bearer header and an access_token query parameter, the query method off (RFC 6750 §2)',

@@ -1,7 +1,8 @@
 /**
  * The conformance app, built from one route spec by each framework adapter and served over real
  * HTTP on 127.0.0.1 (ephemeral port): `auth()` on every route (optional on `/v1/optional`),
- * then the route's guard, then a handler echoing the verified token.
+ * then the route's guard, then a handler echoing the verified token. Hono and `createWebGate`
+ * (Web `Request`/`Response` code) are in `web-servers.ts`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,7 @@ import type { AccessToken, VerifierOptions } from '@tokengate/core';
 import * as ex from '@tokengate/express';
 import tokengate, * as fy from '@tokengate/fastify';
 import * as ko from '@tokengate/koa';
+import { startHono, startWeb } from './web-servers.js';
 
 /** The guard a route applies after `auth()`. */
 export type Guard = 'none' | 'user' | 'client' | 'fonts' | 'any-scope';
@@ -43,9 +45,16 @@ export interface Running {
   close(): Promise<void>;
 }
 
+/**
+ * What an adapter reads a request from: Node's `IncomingMessage` (whose `rawHeaders` keep each
+ * header line), or a Web `Request` (whose `Headers` join repeated lines into one value with ", ").
+ */
+export type RequestModel = 'node' | 'web';
+
 /** One framework under test: builds and serves the app for the given verifier options. */
 export interface ServerFactory {
   readonly name: string;
+  readonly request: RequestModel;
   start(options: VerifierOptions): Promise<Running>;
 }
 
@@ -197,11 +206,13 @@ export async function startFastify(options: VerifierOptions): Promise<Running> {
   };
 }
 
-/** Every framework under test; the first is the reference of the cross-check. */
+/** Every framework under test; the Node ones are the reference of the cross-check (the Web ones answer alike but for what a `Request` cannot carry). */
 export const SERVERS: readonly ServerFactory[] = [
-  { name: 'express 5', start: startExpress5 },
-  { name: 'express 4', start: startExpress4 },
-  { name: 'koa', start: startKoa },
-  { name: 'koa 2', start: startKoa2 },
-  { name: 'fastify', start: startFastify },
+  { name: 'express 5', request: 'node', start: startExpress5 },
+  { name: 'express 4', request: 'node', start: startExpress4 },
+  { name: 'koa', request: 'node', start: startKoa },
+  { name: 'koa 2', request: 'node', start: startKoa2 },
+  { name: 'fastify', request: 'node', start: startFastify },
+  { name: 'hono', request: 'web', start: startHono },
+  { name: 'web', request: 'web', start: startWeb },
 ];

@@ -42,6 +42,8 @@ async function run(c: Context<TokenGateEnv>, next: Next, prepared: Prepared<unkn
   const headers = responseHeaders(c.req.raw);
   if (headers !== undefined) for (const name in headers) c.header(name, headers[name] as string);
   await next();
+  // A `Response` the handler made itself does not carry headers set before it ran: add those it lacks.
+  if (headers !== undefined) for (const name in headers) if (!c.res.headers.has(name)) c.header(name, headers[name] as string);
   return undefined;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The request context of a Web `Request`: headers as core reads them (lower-case names; `Headers`
  * already joins a repeated header with a comma, which extraction refuses as malformed), the
- * method and the target (path and query) of its URL, read only when a step asks.
+ * method, the query and the target (path and query) of its URL, read only when a step asks. The
+ * body is a stream a handler reads once, so the form-body method (RFC 6750 §2.2) sees none.
  */
 import type { RequestContext, RequestLike } from '@tokengate/core';
 
@@ -28,6 +29,18 @@ export class WebRequestContext implements RequestContext {
 
   get method(): string {
     return this.#request.method;
+  }
+
+  /** The query as Node's parsers give it (a repeated name as an array): a token there too is a second method (RFC 6750 §2). */
+  get query(): RequestLike['query'] {
+    const query: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+    for (const [name, value] of this.#parsed.searchParams) {
+      const seen = query[name];
+      if (seen === undefined) query[name] = value;
+      else if (Array.isArray(seen)) seen.push(value);
+      else query[name] = [seen, value];
+    }
+    return query;
   }
 
   get #parsed(): URL {

@@ -4,7 +4,7 @@
  * route table. Core's adapter kit does the work; this file only translates.
  */
 import { TokenGateError, type AccessToken, type Requirement, type RoutePolicyOptions, type RouteRule, type Verifier, type VerifierOptions } from '@tokengate/core';
-import { createAdapterKit, responseHeaders, type AuthOptions, type Prepared, type RouteStep } from '@tokengate/core/adapter';
+import { checkAdapterOptions, createAdapterKit, responseHeaders, type AuthOptions, type Prepared, type RouteStep } from '@tokengate/core/adapter';
 import { WebRequestContext } from './context.js';
 import { problemResponse, withHeaders } from './respond.js';
 
@@ -36,22 +36,21 @@ function settle(prepared: Prepared<unknown>, result: Promise<AccessToken | undef
 }
 
 /**
- * Create the gate of `source` (verifier options or a verifier; a bad option throws now).
+ * Create the gate of `source` (verifier options or a verifier; a bad option throws now). Its one
+ * option is `formatProblem`: any other name (`optional`, `errors`) is a `TypeError`, not ignored.
  * @example
  * const gate = createWebGate({ issuer: 'https://auth.example.com/', audience: 'https://api.example.com' });
  * export const GET = gate.withAuth((request, auth) => Response.json({ sub: auth.subject }), { scopes: ['files:read'] });
  */
 export function createWebGate(source: VerifierOptions | Verifier, options: Pick<AuthOptions, 'formatProblem'> = {}): WebGate {
+  checkAdapterOptions(options, ['formatProblem'], 'createWebGate() options');
   const verifier = kit.verifier(source);
   const guards = new WeakMap<object, Prepared>();
   const any = kit.guard({}, { source: verifier, ...options });
   function preparedFor(requirement: WebRequirement | undefined): Prepared {
     if (requirement === undefined) return any;
-    let prepared = guards.get(requirement);
-    if (prepared === undefined) {
-      prepared = kit.guard(requirement, { source: verifier, ...options });
-      guards.set(requirement, prepared);
-    }
+    const prepared = guards.get(requirement) ?? kit.guard(requirement, { source: verifier, ...options });
+    guards.set(requirement, prepared);
     return prepared;
   }
   async function check(request: Request, requirement?: WebRequirement): Promise<AccessToken | Response> {
@@ -64,7 +63,7 @@ export function createWebGate(source: VerifierOptions | Verifier, options: Pick<
     verifier,
     check,
     withAuth(handler, requirement) {
-      preparedFor(requirement);
+      preparedFor(requirement); // a bad requirement throws now, not on the first request
       return async (request, ...rest) => {
         const result = await check(request, requirement);
         if (result instanceof Response) return result;
@@ -72,6 +71,7 @@ export function createWebGate(source: VerifierOptions | Verifier, options: Pick<
       };
     },
     routePolicy(rules, policyOptions = {}) {
+      checkAdapterOptions(policyOptions, ['unmatched', 'caseSensitive'], 'routePolicy() options');
       const prepared: Prepared<RouteStep> = kit.routePolicy(rules, { ...policyOptions, ...options, source: verifier });
       return (request) => {
         const context = new WebRequestContext(request);
