@@ -1,4 +1,4 @@
-// Per-client rate limits through every adapter: N requests per window for each client, then 429
+// Per-client rate limits through every adapter (Express, Koa, Fastify, Hono): N requests per window for each client, then 429
 // `rate_limited` with Retry-After; every answer carries RateLimit-Policy and RateLimit (IETF
 // httpapi draft); a store that cannot count lets requests through (reported) or, asked to, answers 503.
 import { createServer } from 'node:http';
@@ -9,6 +9,9 @@ import { createMemoryStore, createVerifier, type RateLimitingStore, type RateLim
 import * as ex from '@tokengate/express';
 import * as fy from '@tokengate/fastify';
 import * as ko from '@tokengate/koa';
+import * as ho from '@tokengate/hono';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen, type Running } from './support/servers.js';
@@ -43,6 +46,15 @@ const ADAPTERS: ReadonlyArray<readonly [string, Start]> = [
     await app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = app.server.address() as { port: number };
     return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+  }],
+  ['hono', async (verifier, limit) => {
+    const app = new Hono<ho.TokenGateEnv>();
+    app.use('/v1/*', ho.auth(verifier), ho.rateLimit(limit));
+    app.get('/v1/files', (c) => c.json({ client: c.get('auth').clientId ?? null }));
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as { port: number };
+    return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
   }],
 ];
 
@@ -153,5 +165,6 @@ describe('options', () => {
     expect(() => ex.rateLimit(options as unknown as RateLimitOptions)).toThrow(message);
     expect(() => ko.rateLimit(options as unknown as RateLimitOptions)).toThrow(message);
     expect(() => fy.rateLimit(options as unknown as RateLimitOptions)).toThrow(message);
+    expect(() => ho.rateLimit(options as unknown as RateLimitOptions)).toThrow(message);
   });
 });
