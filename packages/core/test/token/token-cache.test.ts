@@ -129,9 +129,10 @@ describe('verified-token cache', () => {
   });
 
   it('does not answer for a cached token past its exp', async () => {
+    // Minted before the clock is read: the token's iat (whole seconds) is never ahead of it.
+    const token = await issuer.mintUserToken({ expiresIn: 60 });
     let now = Date.now();
     const verifier = verifierWith({ clock: () => now, clockTolerance: 0, cache: { admitAfter: 1 } });
-    const token = await issuer.mintUserToken({ expiresIn: 60 });
     const request = { headers: { authorization: `Bearer ${token}` } };
     await verifier.authenticate(request);
     await verifier.authenticate(request);
@@ -158,9 +159,10 @@ describe('verified-token cache', () => {
   });
 
   it('re-checks exp on a hit', async () => {
+    // Minted before the clock is read: the token's iat (whole seconds) is never ahead of it.
+    const token = await issuer.mintUserToken({ expiresIn: 60 });
     let now = Date.now();
     const verifier = verifierWith({ clock: () => now, clockTolerance: 0, cache: { admitAfter: 1 } });
-    const token = await issuer.mintUserToken({ expiresIn: 60 });
     await verifier.verify(token);
     expect(verifier.stats().cachedTokens).toBe(1);
     now += 61_000;
@@ -169,9 +171,10 @@ describe('verified-token cache', () => {
   });
 
   it('re-checks maxTokenAge on a hit', async () => {
+    // Minted before the clock is read: the token's iat (whole seconds) is never ahead of it.
+    const token = await issuer.mintUserToken({ expiresIn: 3600 });
     let now = Date.now();
     const verifier = verifierWith({ clock: () => now, maxTokenAge: 30, clockTolerance: 0, cache: { admitAfter: 1 } });
-    const token = await issuer.mintUserToken({ expiresIn: 3600 });
     await verifier.verify(token);
     expect(verifier.stats().cachedTokens).toBe(1);
     now += 31_000;
