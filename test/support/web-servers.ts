@@ -3,13 +3,14 @@
  * `createWebGate` behind a plain `node:http` server that turns each request into a Web `Request`
  * (as Next.js, Bun, Deno and Workers hand one to a handler) and writes the `Response` back.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { AccessToken, VerifierOptions } from '@tokengate/core';
 import * as ho from '@tokengate/hono';
 import { createWebGate, problemResponse, TokenGateError, WebRequestContext, type WebGate, type WebRequirement } from '@tokengate/web';
+import { toWebRequest, writeWebResponse } from '../../examples/web/src/node.js';
 import { echo, listen, OPTIONAL_PATH, ROUTES, type Guard, type Running } from './servers.js';
 
 // ---------------------------------------------------------------- Hono 4 on @hono/node-server
@@ -49,55 +50,13 @@ export async function startHono(options: VerifierOptions): Promise<Running> {
 
 // ---------------------------------------------------------------- createWebGate behind node:http
 
-/** The largest request body the bridge reads (the conformance app has no body routes). */
-const MAX_BODY = 1024 * 1024;
-
-/** The request's body, or `undefined` for GET and HEAD (a Web `Request` refuses one there). */
-async function bodyOf(incoming: IncomingMessage): Promise<Buffer | undefined> {
-  if (incoming.method === 'GET' || incoming.method === 'HEAD') return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of incoming as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY) throw new RangeError('The request body is larger than the bridge reads');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-/**
- * The Web `Request` of a Node request, as a runtime builds one: `origin` + the target as
- * received, the method, every raw header line as its own `append` (so `Headers` joins repeated
- * lines with ", " exactly as a runtime does) and the body. Throws where a `Request` cannot
- * represent the request (`TRACE`, an absolute-form or `*` target).
- */
-async function toRequest(incoming: IncomingMessage, origin: string): Promise<Request> {
-  const headers = new Headers();
-  const raw = incoming.rawHeaders;
-  for (let at = 0; at + 1 < raw.length; at += 2) headers.append(raw[at] as string, raw[at + 1] as string);
-  const body = await bodyOf(incoming);
-  return new Request(`${origin}${incoming.url ?? '/'}`, { method: incoming.method, headers, ...(body === undefined ? {} : { body }) });
-}
-
-/** Write a Web `Response` to Node: status, every header (each `Set-Cookie` on its own line), body. */
-async function writeResponse(response: Response, outgoing: ServerResponse, head: boolean): Promise<void> {
-  outgoing.statusCode = response.status;
-  response.headers.forEach((value, name) => {
-    if (name !== 'set-cookie') outgoing.setHeader(name, value);
-  });
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length > 0) outgoing.setHeader('set-cookie', cookies);
-  const body = Buffer.from(await response.arrayBuffer());
-  outgoing.end(head ? undefined : body);
-}
-
 /** A Web handler served by `node:http` on 127.0.0.1; `unrepresentable` answers what cannot become a `Request`. */
 async function serveWeb(handle: (request: Request) => Promise<Response>, unrepresentable: (error: unknown) => Response): Promise<Running> {
   let origin = '';
   const server = createServer((incoming, outgoing) => {
-    toRequest(incoming, origin)
+    toWebRequest(incoming, origin)
       .then(handle, unrepresentable)
-      .then((response) => writeResponse(response, outgoing, incoming.method === 'HEAD'))
+      .then((response) => writeWebResponse(response, outgoing, incoming.method === 'HEAD'))
       .catch((error: unknown) => {
         console.error(error);
         outgoing.destroy();

@@ -7,13 +7,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 /** A route module: a handler per HTTP method, like the exports of a Next.js `route.ts`. */
 export type RouteModule = Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', (request: Request) => Promise<Response>>>;
 
+/** The largest request body read. */
 const MAX_BODY = 1024 * 1024;
 
-async function toRequest(incoming: IncomingMessage): Promise<Request> {
-  const headers = new Headers();
-  for (let at = 0; at + 1 < incoming.rawHeaders.length; at += 2) headers.append(incoming.rawHeaders[at] as string, incoming.rawHeaders[at + 1] as string);
-  const url = `http://127.0.0.1:${incoming.socket.localPort ?? 80}${incoming.url ?? '/'}`;
-  if (incoming.method === 'GET' || incoming.method === 'HEAD') return new Request(url, { method: incoming.method, headers });
+/** The request's body, or `undefined` for GET and HEAD (a Web `Request` refuses one there). */
+async function bodyOf(incoming: IncomingMessage): Promise<Buffer | undefined> {
+  if (incoming.method === 'GET' || incoming.method === 'HEAD') return undefined;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of incoming as AsyncIterable<Buffer>) {
@@ -21,7 +20,21 @@ async function toRequest(incoming: IncomingMessage): Promise<Request> {
     if (size > MAX_BODY) throw new RangeError('Request body too large');
     chunks.push(chunk);
   }
-  return new Request(url, { method: incoming.method, headers, body: Buffer.concat(chunks) });
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The Web `Request` of a Node request, as a runtime builds one: `origin` + the target as
+ * received, the method, every raw header line as its own `append` (so `Headers` joins repeated
+ * lines with ", " as a runtime does) and the body. Throws where a `Request` cannot represent the
+ * request (`TRACE`, an absolute-form or `*` target).
+ */
+export async function toWebRequest(incoming: IncomingMessage, origin: string): Promise<Request> {
+  const headers = new Headers();
+  const raw = incoming.rawHeaders;
+  for (let at = 0; at + 1 < raw.length; at += 2) headers.append(raw[at] as string, raw[at + 1] as string);
+  const body = await bodyOf(incoming);
+  return new Request(`${origin}${incoming.url ?? '/'}`, { method: incoming.method, headers, ...(body === undefined ? {} : { body }) });
 }
 
 async function answer(routes: Readonly<Record<string, RouteModule>>, request: Request): Promise<Response> {
@@ -32,7 +45,8 @@ async function answer(routes: Readonly<Record<string, RouteModule>>, request: Re
   return handler(request);
 }
 
-async function write(response: Response, outgoing: ServerResponse, head: boolean): Promise<void> {
+/** Write a Web `Response` to Node: status, every header (each `Set-Cookie` on its own line), body. */
+export async function writeWebResponse(response: Response, outgoing: ServerResponse, head: boolean): Promise<void> {
   outgoing.statusCode = response.status;
   response.headers.forEach((value, name) => {
     if (name !== 'set-cookie') outgoing.setHeader(name, value);
@@ -50,7 +64,7 @@ async function write(response: Response, outgoing: ServerResponse, head: boolean
  */
 export function createNodeServer(routes: Readonly<Record<string, RouteModule>>): Server {
   return createServer((incoming, outgoing) => {
-    toRequest(incoming)
+    toWebRequest(incoming, `http://127.0.0.1:${incoming.socket.localPort ?? 80}`)
       .then(
         (request) =>
           answer(routes, request).catch((error: unknown) => {
@@ -59,7 +73,7 @@ export function createNodeServer(routes: Readonly<Record<string, RouteModule>>):
           }),
         () => Response.json({ error: 'Bad request' }, { status: 400 }),
       )
-      .then((response) => write(response, outgoing, incoming.method === 'HEAD'))
+      .then((response) => writeWebResponse(response, outgoing, incoming.method === 'HEAD'))
       .catch(() => outgoing.destroy());
   });
 }

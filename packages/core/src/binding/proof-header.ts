@@ -6,7 +6,7 @@
  * the same text always gives the same answer. Failures are not kept.
  */
 import { LRUCache } from 'lru-cache';
-import { TokenGateError } from '../errors/error.js';
+import { invalidProof } from './invalid-proof.js';
 import type { PreparedKey } from '../jwt/signature.js';
 import { proofKey } from './proof-key.js';
 
@@ -21,9 +21,6 @@ export type ProofHeaders = (segment: string) => ProofHeader;
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
-function invalidProof(description: string, cause?: unknown): TokenGateError {
-  return new TokenGateError('invalid_dpop_proof', description, { cause });
-}
 
 function decodeHeader(segment: string): Record<string, unknown> {
   let header: unknown;

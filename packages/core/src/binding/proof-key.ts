@@ -4,7 +4,7 @@
  * has leaked it, and a key that may be anyone's proves nothing.
  */
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
-import { TokenGateError } from '../errors/error.js';
+import { invalidProof } from './invalid-proof.js';
 import { jwkThumbprint } from '../keys/thumbprint.js';
 import { prepareKey, type PreparedKey } from '../jwt/signature.js';
 
@@ -19,9 +19,6 @@ export interface ProofKey {
   readonly thumbprint: string;
 }
 
-function invalidProof(description: string, cause?: unknown): TokenGateError {
-  return new TokenGateError('invalid_dpop_proof', description, { cause });
-}
 
 /**
  * Import the header's `jwk` for `alg`.

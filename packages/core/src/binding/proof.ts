@@ -5,6 +5,7 @@
  * token, and the server nonce when nonces are on. Replay is checked after (replay.ts).
  */
 import { TokenGateError } from '../errors/error.js';
+import { invalidProof } from './invalid-proof.js';
 import { nodeSignatureVerifier } from '../jwt/signature.js';
 import type { Claims } from '../token/types.js';
 import { htuMatches } from './htu.js';
@@ -42,9 +43,6 @@ export interface CheckedProof {
   readonly remaining: number;
 }
 
-function invalidProof(description: string, cause?: unknown): TokenGateError {
-  return new TokenGateError('invalid_dpop_proof', description, { cause });
-}
 
 function notAJws(cause?: unknown): TokenGateError {
   return invalidProof('The DPoP proof is not a compact JWS with a JSON header and claims', cause);

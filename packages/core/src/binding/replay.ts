@@ -7,12 +7,9 @@
  */
 import { hash } from 'node:crypto';
 import { TokenGateError } from '../errors/error.js';
-import { bounded } from '../store/bounded.js';
-import { isMemoryStore } from '../store/memory-store.js';
+import { storeCall } from '../store/bounded.js';
 import type { Store } from '../store/store.js';
 
-/** How long a store call may take before the request is refused. */
-const STORE_TIMEOUT_MS = 2_000;
 const PREFIX = 'tokengate:dpop:jti:';
 
 function unavailable(cause?: unknown): TokenGateError {
@@ -32,8 +29,7 @@ export function rememberProof(store: Store, thumbprint: string, jti: string, ttl
   } catch (cause) {
     return Promise.reject(unavailable(cause));
   }
-  // tokengate's own memory store answers in this process and cannot hang; any other store is timed.
-  return (isMemoryStore(store) ? answer : bounded(answer, STORE_TIMEOUT_MS)).then(
+  return storeCall(store, answer).then(
     (fresh) => {
       if (fresh !== true) throw new TokenGateError('invalid_dpop_proof', 'The DPoP proof was already used (replay)');
     },

@@ -6,13 +6,11 @@
  */
 import { TokenGateError } from '../errors/error.js';
 import { counterKey, rateLimited, rateLimitHeaders, type CompiledRateLimit } from '../policy/rate-limit.js';
-import { bounded } from '../store/bounded.js';
+import { bounded, STORE_TIMEOUT_MS } from '../store/bounded.js';
 import type { RateLimitOutcome } from '../store/rate-limiter.js';
 import type { Gate } from './gate.js';
 import { addResponseHeaders } from './request-state.js';
 import { ANY_TOKEN, createStep, type Step, type StepSettings } from './steps.js';
-
-const STORE_TIMEOUT_MS = 2_000;
 
 /**
  * Create the step of one limit.

@@ -10,8 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { Claims } from '../token/types.js';
 import type { Store } from '../store/store.js';
-import { bounded } from '../store/bounded.js';
-import { isMemoryStore } from '../store/memory-store.js';
+import { storeCall } from '../store/bounded.js';
 
 /** What the source said about a token, once this API's rules have run. */
 export type OpaqueOutcome = { readonly claims: Claims; readonly refused?: undefined } | { readonly refused: string; readonly claims?: undefined };
@@ -40,7 +39,7 @@ export function tokenDigest(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('base64url');
 }
 
-/** How long a request waits for a shared store before it asks the source instead. */
+/** How long a request waits for a shared store before it asks the source instead (shorter: the source can answer). */
 const STORE_TIMEOUT_MS = 1_000;
 
 /**
@@ -49,7 +48,7 @@ const STORE_TIMEOUT_MS = 1_000;
  */
 async function quietly<T>(store: Store, operation: () => Promise<T>, fallback: T): Promise<T> {
   try {
-    return await (isMemoryStore(store) ? operation() : bounded(operation(), STORE_TIMEOUT_MS));
+    return await storeCall(store, operation(), STORE_TIMEOUT_MS);
   } catch {
     return fallback;
   }

@@ -7,9 +7,7 @@
 import { hash } from 'node:crypto';
 import { TokenGateError } from '../errors/error.js';
 import type { DenyListOptions, Revocation, RevocationOptions } from '../options/state-types.js';
-import { bounded } from '../store/bounded.js';
-import { isMemoryStore } from '../store/memory-store.js';
-import type { Store } from '../store/store.js';
+import { storeCall } from '../store/bounded.js';
 import type { AccessToken, Clock } from '../token/types.js';
 
 /** A deny list on a store. */
@@ -20,7 +18,6 @@ export interface DenyList {
   check(token: AccessToken): Promise<AccessToken>;
 }
 
-const STORE_TIMEOUT_MS = 2_000;
 const KINDS = ['jti', 'sub', 'clientId'] as const;
 
 function keyOf(prefix: string, kind: (typeof KINDS)[number], value: string): string {
@@ -45,10 +42,6 @@ function entriesOf(revocation: Revocation): Array<[(typeof KINDS)[number], strin
   return entries;
 }
 
-function timed<T>(store: Store, call: Promise<T>): Promise<T> {
-  return isMemoryStore(store) ? call : bounded(call, STORE_TIMEOUT_MS);
-}
-
 /**
  * A deny list on `options.store` (also for an operator's script: revoke here, every API instance refuses).
  * @example await createDenyList({ store: redisStore(client) }).revoke({ sub: 'alice' }, { until: new Date(Date.now() + 3_600_000) });
@@ -62,14 +55,14 @@ export function createDenyList(options: DenyListOptions, clock: Clock = Date.now
       const until = untilSeconds(revokeOptions);
       const ttl = until - clock() / 1000;
       if (ttl <= 0) return;
-      await Promise.all(entries.map(([kind, value]) => timed(store, store.set(keyOf(prefix, kind, value), String(until), ttl))));
+      await Promise.all(entries.map(([kind, value]) => storeCall(store, store.set(keyOf(prefix, kind, value), String(until), ttl))));
     },
     async check(token) {
       const values: Array<[(typeof KINDS)[number], string | undefined]> = [['jti', typeof token.claims.jti === 'string' ? token.claims.jti : undefined], ['sub', token.subject], ['clientId', token.clientId]];
       const present = values.filter((entry): entry is [(typeof KINDS)[number], string] => entry[1] !== undefined);
       let answers: Array<string | undefined>;
       try {
-        answers = await Promise.all(present.map(([kind, value]) => timed(store, store.get(keyOf(prefix, kind, value)))));
+        answers = await Promise.all(present.map(([kind, value]) => storeCall(store, store.get(keyOf(prefix, kind, value)))));
       } catch (cause) {
         throw new TokenGateError('temporarily_unavailable', 'The deny list is unavailable; try again shortly', { cause, retryAfter: 1 });
       }

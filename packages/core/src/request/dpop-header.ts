@@ -3,27 +3,16 @@
  * repeated `DPoP` header into one value with commas, so repeats are seen in the raw header list
  * and in the value itself (a compact JWS has no comma).
  */
-import { TokenGateError } from '../errors/error.js';
+import type { TokenGateError } from '../errors/error.js';
+import { invalidProof } from '../binding/invalid-proof.js';
 import type { RequestLike } from '../token/types.js';
+import { rawHeaderCount } from './raw-headers.js';
 
 const NAME = 'dpop';
 
-function invalidProof(description: string): TokenGateError {
-  return new TokenGateError('invalid_dpop_proof', description);
-}
 
 function exactlyOne(): TokenGateError {
   return invalidProof('The DPoP scheme needs exactly one DPoP proof header');
-}
-
-/** How often the raw header list names `DPoP`. */
-function rawCount(rawHeaders: readonly string[] | undefined): number {
-  let seen = 0;
-  for (let i = 0; rawHeaders !== undefined && i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i] as string;
-    if (name.length === NAME.length && name.toLowerCase() === NAME) seen += 1;
-  }
-  return seen;
 }
 
 /** Every value of `DPoP` in the header map, whatever the spelling of its name. */
@@ -45,7 +34,7 @@ function values(headers: RequestLike['headers']): string[] {
  */
 export function readProof(request: RequestLike): string {
   const found = values(request.headers);
-  if (found.length !== 1 || rawCount(request.rawHeaders) > 1) throw found.length === 0 ? invalidProof('The DPoP scheme needs a DPoP proof header') : exactlyOne();
+  if (found.length !== 1 || rawHeaderCount(request.rawHeaders, NAME) > 1) throw found.length === 0 ? invalidProof('The DPoP scheme needs a DPoP proof header') : exactlyOne();
   const proof = (found[0] as string).trim();
   if (proof === '') throw invalidProof('The DPoP proof header is empty');
   if (proof.includes(',')) throw exactlyOne();

@@ -5,6 +5,7 @@ import type { ChallengeScheme } from '../errors/challenge.js';
 import { TokenGateError } from '../errors/error.js';
 import type { RequestLike } from '../token/types.js';
 import { accessTokenParameter, formBody, parameterToken } from './parameters.js';
+import { rawHeaderCount } from './raw-headers.js';
 
 /** Where a token may be sent: the `Authorization` header (§2.1), a form body (§2.2) or the query (§2.3). */
 export type TokenMethod = 'header' | 'query' | 'body';
@@ -93,17 +94,6 @@ function readAuthorization(headers: RequestLike['headers']): string | undefined 
   return found;
 }
 
-/** True when Node's raw header list repeats `Authorization` (which `headers` would hide). */
-function repeatsAuthorization(rawHeaders: readonly string[] | undefined): boolean {
-  if (rawHeaders === undefined) return false;
-  let seen = 0;
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i] as string;
-    if (name.length === AUTHORIZATION.length && name.toLowerCase() === AUTHORIZATION) seen += 1;
-  }
-  return seen > 1;
-}
-
 /**
  * Index just past the (lower-case) `scheme` and its separator, or -1 for any other scheme. The
  * scheme is case-insensitive (RFC 9110 §11.1). Compared code by code so the hot path allocates nothing.
@@ -168,7 +158,7 @@ function schemeOf(header: string | undefined, dpop: boolean): { scheme: Challeng
 export function extractCredentials(request: RequestLike, options: ExtractOptions): Credentials {
   const { methods, maxTokenLength } = options;
   const header = isEnabled(methods, 'header') ? readAuthorization(request.headers) : undefined;
-  if (header !== undefined && repeatsAuthorization(request.rawHeaders)) throw severalHeaders();
+  if (header !== undefined && rawHeaderCount(request.rawHeaders, AUTHORIZATION) > 1) throw severalHeaders();
   const { scheme, start } = schemeOf(header, options.dpop === true);
   // With a header token, the query and body are read even where those methods are off: a token
   // there too is a second method (RFC 6750 §2), and the client must learn it leaked one.
