@@ -24,7 +24,25 @@ export default tseslint.config(
     files: ['packages/core/src/**/*.ts'],
     rules: {
       'no-console': 'error',
-      'no-restricted-globals': ['error', { name: 'process', message: 'Core never reads the environment.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'Core never reads the environment.' },
+        { name: 'Buffer', message: 'Buffer is Node-only: use the platform (platform/current.ts).' },
+      ],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*'], allowTypeImports: true, message: 'Node built-ins belong in platform/node/: the Web build has none.' }] },
+      ],
     },
+  },
+  {
+    // The Node platform is where Node's built-ins are used.
+    files: ['packages/core/src/platform/node/**/*.ts'],
+    rules: { 'no-restricted-globals': 'off', '@typescript-eslint/no-restricted-imports': 'off' },
+  },
+  {
+    // Scripts that Bun, Deno, workerd and a Node without built-ins run as they are.
+    files: ['test/runtimes/*.mjs'],
+    languageOptions: { globals: { fetch: 'readonly', Request: 'readonly', Response: 'readonly', globalThis: 'readonly' } },
   },
 );

@@ -56,7 +56,8 @@ export { DEFAULT_PROOF_ALGORITHMS } from './options/binding.js';
 
 // Signatures (jwt/): the algorithms and the signature step an application may replace or wrap.
 export { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from './jwt/algorithms.js';
-export { nodeSignatureVerifier, type PreparedKey, type SignatureVerifier } from './jwt/signature.js';
+export type { PreparedKey, SignatureVerifier, WebVerifyInput } from './jwt/signature.js';
+export { defaultSignatureVerifier, nodeSignatureVerifier, platformName } from './platform/exports.js';
 
 // Shared state (store/): the seam for state several instances share, and its in-memory implementation.
 export type { Store } from './store/store.js';

@@ -1,7 +1,7 @@
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { createVerifier, type TokenGateError, type Verifier } from '@tokengate/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nowSeconds, rejection } from '@tokengate/test-support';
+import { beyondLatin1, nowSeconds, rejection } from '@tokengate/test-support';
 
 // Malformed and oversized tokens: each must end as a clean TokenGateError (never a crash,
 // never a 500) with a description that does not echo the token.
@@ -70,6 +70,12 @@ describe('structurally hostile tokens', () => {
 });
 
 describe('one token, one spelling', () => {
+  it('a payload character beyond latin1 standing for an ASCII one is refused (the signed bytes are the UTF-8 of the token)', async () => {
+    const respelled = beyondLatin1(good, 1);
+    expect(Buffer.from(respelled.split('.')[1] as string, 'base64url').toString()).toBe(Buffer.from(good.split('.')[1] as string, 'base64url').toString());
+    expect((await outcome(respelled)).code).toBe('invalid_token');
+  });
+
   it('the canonical spelling verifies, and its respelled twin (same signature bytes) is refused', async () => {
     const [h, p, sig] = good.split('.') as [string, string, string];
     expect(Buffer.from(respell(sig), 'base64url').equals(Buffer.from(sig, 'base64url'))).toBe(true);

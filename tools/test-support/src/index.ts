@@ -13,3 +13,4 @@ export { startRedisServer, type RedisServer, type RedisServerOptions } from '@to
 export { normaliseResponse, type AnyResponse, type InjectResponse, type NormalisedResponse, type SupertestResponse } from './response.js';
 export * from './sentences.js';
 export { countingSignatureVerifier, type CountingSignatureVerifier } from './signature.js';
+export { beyondLatin1 } from './spelling.js';

@@ -1,5 +1,5 @@
 /** A signature verifier that counts its calls, to prove a request is verified once. */
-import { nodeSignatureVerifier, type SignatureVerifier } from '@tokengate/core';
+import { defaultSignatureVerifier, type SignatureVerifier } from '@tokengate/core';
 
 /** `verify` to pass as `signatureVerifier`; `calls()` counts the checks since creation or `reset()`. */
 export interface CountingSignatureVerifier {
@@ -8,13 +8,13 @@ export interface CountingSignatureVerifier {
   reset(): void;
 }
 
-/** `nodeSignatureVerifier`, counting every call. */
+/** `defaultSignatureVerifier`, counting every call. */
 export function countingSignatureVerifier(): CountingSignatureVerifier {
   let calls = 0;
   return {
     verify(key, signingInput, signature) {
       calls += 1;
-      return nodeSignatureVerifier(key, signingInput, signature);
+      return defaultSignatureVerifier(key, signingInput, signature);
     },
     calls: () => calls,
     reset() {

@@ -5,15 +5,14 @@
  * token with the Bearer scheme (unless DPoP is required). A token bound in a way this verifier
  * does not check is refused: accepting it as a bearer token would undo the binding (§7.2).
  */
-import { hash } from 'node:crypto';
 import { TokenGateError } from '../errors/error.js';
 import type { ResolvedMtls } from '../options/binding.js';
 import type { ResolvedOptions } from '../options/resolved.js';
 import type { PublicOriginSettings, RequestContext } from '../request/context.js';
 import type { ChallengeScheme } from '../errors/challenge.js';
+import { platform } from '../platform/current.js';
 import { isBound, isDpopTokenType } from '../token/confirmation.js';
 import type { AccessToken } from '../token/types.js';
-import { certificateThumbprint } from './certificate.js';
 import { requestHtu } from './htu.js';
 import { createNonces } from './nonce.js';
 import { checkProof, type ProofRules } from './proof.js';
@@ -48,9 +47,22 @@ function checkCertificate(token: AccessToken, request: RequestContext | undefine
   const expected = token.confirmation?.x5tS256;
   if (expected === undefined) return;
   if (mtls === undefined) throw invalidToken('The access token is bound to a client certificate (cnf x5t#S256), which this API does not check');
-  const actual = certificateThumbprint(request, mtls);
+  const actual = platform.certificates?.certificateThumbprint(request, mtls);
   if (actual === undefined) throw invalidToken('The access token is bound to a client certificate, and the request came without one');
   if (actual !== expected) throw invalidToken('The access token is bound to another client certificate');
+}
+
+/** `ath` of each verified token, computed once: the cache hands the same AccessToken to every request. */
+function createAthOf(): (token: AccessToken) => string {
+  const hashes = new WeakMap<AccessToken, string>();
+  return function athOf(token) {
+    let ath = hashes.get(token);
+    if (ath === undefined) {
+      ath = platform.sha256(token.token);
+      hashes.set(token, ath);
+    }
+    return ath;
+  };
 }
 
 /**
@@ -65,26 +77,18 @@ export function createBindingCheck(options: ResolvedOptions): BindingCheck {
     nonces: dpop.nonce && createNonces(dpop.nonce, clock),
     headers: createProofHeaders(new Set(dpop.algorithms), MAX_PROOF_HEADERS),
   };
-  // `ath` of each verified token, computed once: the cache hands the same AccessToken to every request.
-  const hashes = new WeakMap<AccessToken, string>();
-  function athOf(token: AccessToken): string {
-    let ath = hashes.get(token);
-    if (ath === undefined) {
-      ath = hash('sha256', token.token, 'base64url');
-      hashes.set(token, ath);
-    }
-    return ath;
-  }
+  const athOf = createAthOf();
   const origin: PublicOriginSettings = { publicOrigin: options.publicOrigin, trustProxy: options.trustProxy };
 
-  function checkDpop(token: AccessToken, proof: string, request: RequestContext | undefined): Promise<AccessToken> {
+  async function checkDpop(token: AccessToken, proof: string, request: RequestContext | undefined): Promise<AccessToken> {
     const url = request === undefined ? undefined : requestHtu(request, origin);
     if (url === undefined || request?.method === undefined) throw new TokenGateError('invalid_request', 'The request URL (method, Host and path) is needed to check its DPoP proof');
-    const checked = checkProof(proof, { method: request.method, url, ath: athOf(token) }, rules as ProofRules, clock() / 1000);
+    const checked = await checkProof(proof, { method: request.method, url, ath: athOf(token) }, rules as ProofRules, clock() / 1000);
     if (!dpopBound(token)) throw invalidToken('The access token is not DPoP-bound; send it with the Bearer scheme');
     if (token.confirmation?.jkt !== checked.thumbprint) throw invalidToken('The DPoP proof key is not the key the access token is bound to');
     checkCertificate(token, request, mtls);
-    return rememberProof((dpop as NonNullable<typeof dpop>).replayStore, checked.thumbprint, checked.jti, checked.remaining).then(() => token);
+    await rememberProof((dpop as NonNullable<typeof dpop>).replayStore, checked.thumbprint, checked.jti, checked.remaining);
+    return token;
   }
 
   return function checkBinding(token, presented, request) {

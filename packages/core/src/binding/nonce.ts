@@ -4,7 +4,7 @@
  * stored. A nonce is accepted in its own window and the next one; the first secret signs, every
  * listed one verifies, so secrets rotate without a cut.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { platform } from '../platform/current.js';
 import type { NonceSettings } from '../options/binding.js';
 import type { Clock } from '../token/types.js';
 
@@ -19,8 +19,8 @@ export interface Nonces {
 const MAC_BYTES = 16;
 const NONCE = /^([0-9a-z]{1,12})\.([A-Za-z0-9_-]{22})$/;
 
-function mac(secret: Uint8Array, window: number): Buffer {
-  return createHmac('sha256', secret).update(`tokengate dpop nonce ${window}`).digest().subarray(0, MAC_BYTES);
+function mac(secret: Uint8Array, window: number): Uint8Array {
+  return platform.hmacSha256(secret, `tokengate dpop nonce ${window}`).subarray(0, MAC_BYTES);
 }
 
 /**
@@ -33,7 +33,7 @@ export function createNonces(settings: NonceSettings, clock: Clock): Nonces {
   return {
     issue() {
       const window = windowOf();
-      return `${window.toString(36)}.${mac(signing, window).toString('base64url')}`;
+      return `${window.toString(36)}.${platform.toBase64url(mac(signing, window))}`;
     },
     accepts(nonce) {
       const match = typeof nonce === 'string' ? NONCE.exec(nonce) : null;
@@ -41,8 +41,8 @@ export function createNonces(settings: NonceSettings, clock: Clock): Nonces {
       const window = Number.parseInt(match[1] as string, 36);
       const age = windowOf() - window;
       if (age !== 0 && age !== 1) return false;
-      const presented = Buffer.from(match[2] as string, 'base64url');
-      return settings.secrets.some((secret) => timingSafeEqual(mac(secret, window), presented));
+      const presented = platform.base64urlBytes(match[2] as string);
+      return settings.secrets.some((secret) => platform.equalBytes(mac(secret, window), presented));
     },
   };
 }

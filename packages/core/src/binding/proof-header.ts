@@ -7,6 +7,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { invalidProof } from './invalid-proof.js';
+import { platform } from '../platform/current.js';
 import type { PreparedKey } from '../jwt/signature.js';
 import { proofKey } from './proof-key.js';
 
@@ -16,8 +17,8 @@ export interface ProofHeader {
   readonly thumbprint: string;
 }
 
-/** Reads proof headers: the header segment (base64url) to its key. */
-export type ProofHeaders = (segment: string) => ProofHeader;
+/** Reads proof headers: the header segment (base64url) to its key (kept headers answer without waiting). */
+export type ProofHeaders = (segment: string) => ProofHeader | Promise<ProofHeader>;
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
@@ -25,7 +26,7 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 function decodeHeader(segment: string): Record<string, unknown> {
   let header: unknown;
   try {
-    header = BASE64URL.test(segment) ? JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) : undefined;
+    header = BASE64URL.test(segment) ? JSON.parse(platform.base64urlText(segment)) : undefined;
   } catch (cause) {
     throw invalidProof('The DPoP proof is not a compact JWS with a JSON header and claims', cause);
   }
@@ -33,7 +34,7 @@ function decodeHeader(segment: string): Record<string, unknown> {
   return header as Record<string, unknown>;
 }
 
-function readHeader(segment: string, algorithms: ReadonlySet<string>): ProofHeader {
+async function readHeader(segment: string, algorithms: ReadonlySet<string>): Promise<ProofHeader> {
   const header = decodeHeader(segment);
   if (header.typ !== 'dpop+jwt') throw invalidProof('The DPoP proof typ must be dpop+jwt');
   if (typeof header.alg !== 'string' || !algorithms.has(header.alg)) throw invalidProof(`The DPoP proof algorithm is not accepted (accepted: ${[...algorithms].join(' ')})`);
@@ -48,11 +49,9 @@ function readHeader(segment: string, algorithms: ReadonlySet<string>): ProofHead
 export function createProofHeaders(algorithms: ReadonlySet<string>, maxHeaders: number): ProofHeaders {
   const known = new LRUCache<string, ProofHeader>({ max: maxHeaders });
   return function headerOf(segment) {
-    let header = known.get(segment);
-    if (header === undefined) {
-      header = readHeader(segment, algorithms);
+    return known.get(segment) ?? readHeader(segment, algorithms).then((header) => {
       known.set(segment, header);
-    }
-    return header;
+      return header;
+    });
   };
 }

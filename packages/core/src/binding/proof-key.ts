@@ -3,10 +3,10 @@
  * for the proof's algorithm. A JWK with private members is refused: whoever sends a private key
  * has leaked it, and a key that may be anyone's proves nothing.
  */
-import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { invalidProof } from './invalid-proof.js';
 import { jwkThumbprint } from '../keys/thumbprint.js';
-import { prepareKey, type PreparedKey } from '../jwt/signature.js';
+import type { PreparedKey } from '../jwt/signature.js';
+import { platform } from '../platform/current.js';
 
 /** JWK members that only private or symmetric keys have (RFC 7517 §9.2, RFC 7518 §6). */
 const PRIVATE_MEMBERS: readonly string[] = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
@@ -23,9 +23,9 @@ export interface ProofKey {
 /**
  * Import the header's `jwk` for `alg`.
  * @throws TokenGateError `invalid_dpop_proof` for a missing, private, malformed or unfitting key.
- * @example const { prepared, thumbprint } = proofKey(header.jwk, 'ES256');
+ * @example const { prepared, thumbprint } = await proofKey(header.jwk, 'ES256');
  */
-export function proofKey(jwk: unknown, alg: string): ProofKey {
+export async function proofKey(jwk: unknown, alg: string): Promise<ProofKey> {
   if (jwk === null || typeof jwk !== 'object' || Array.isArray(jwk)) throw invalidProof('The DPoP proof header has no jwk public key');
   const members = jwk as Record<string, unknown>;
   if (PRIVATE_MEMBERS.some((name) => Object.hasOwn(members, name))) throw invalidProof('The DPoP proof jwk contains private key material');
@@ -33,7 +33,7 @@ export function proofKey(jwk: unknown, alg: string): ProofKey {
   if (thumbprint === undefined) throw invalidProof('The DPoP proof jwk is not an RSA, EC or OKP public key');
   if (alg === 'Ed25519' && members.crv !== 'Ed25519') throw invalidProof('The DPoP proof jwk does not fit Ed25519');
   try {
-    return { prepared: prepareKey(ALIASES[alg] ?? alg, undefined, createPublicKey({ key: members as JsonWebKey, format: 'jwk' })), thumbprint };
+    return { prepared: await platform.importPublicJwk(members, ALIASES[alg] ?? alg), thumbprint };
   } catch (cause) {
     throw invalidProof(`The DPoP proof jwk is not a usable ${alg} public key`, cause);
   }

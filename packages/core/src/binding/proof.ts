@@ -6,7 +6,7 @@
  */
 import { TokenGateError } from '../errors/error.js';
 import { invalidProof } from './invalid-proof.js';
-import { nodeSignatureVerifier } from '../jwt/signature.js';
+import { platform } from '../platform/current.js';
 import type { Claims } from '../token/types.js';
 import { htuMatches } from './htu.js';
 import type { Nonces } from './nonce.js';
@@ -49,17 +49,18 @@ function notAJws(cause?: unknown): TokenGateError {
 }
 
 /** The claims of a proof whose signature `rules` verified; its key's thumbprint. */
-function verifiedClaims(proof: string, rules: ProofRules): { claims: Claims; thumbprint: string } {
+async function verifiedClaims(proof: string, rules: ProofRules): Promise<{ claims: Claims; thumbprint: string }> {
   if (proof.length > MAX_PROOF_LENGTH) throw invalidProof('The DPoP proof is too large');
   const first = proof.indexOf('.');
   const second = first < 0 ? -1 : proof.indexOf('.', first + 1);
   if (second < 0 || proof.indexOf('.', second + 1) >= 0 || !BASE64URL.test(proof.slice(second + 1))) throw notAJws();
-  const { prepared, thumbprint } = rules.headers(proof.slice(0, first));
-  const signature = Buffer.from(proof.slice(second + 1), 'base64url');
-  if (!nodeSignatureVerifier(prepared, Buffer.from(proof.slice(0, second), 'latin1'), signature)) throw invalidProof('The DPoP proof signature is invalid');
+  const { prepared, thumbprint } = await rules.headers(proof.slice(0, first));
+  const signature = platform.base64urlBytes(proof.slice(second + 1));
+  // UTF-8 as in jwt/decode.ts: what is verified is the proof exactly as sent.
+  if (!(await platform.verifySignature(prepared, platform.utf8(proof.slice(0, second)), signature))) throw invalidProof('The DPoP proof signature is invalid');
   let claims: unknown;
   try {
-    claims = JSON.parse(Buffer.from(proof.slice(first + 1, second), 'base64url').toString('utf8'));
+    claims = JSON.parse(platform.base64urlText(proof.slice(first + 1, second)));
   } catch (cause) {
     throw notAJws(cause);
   }
@@ -91,10 +92,10 @@ function checkClaims(claims: Claims, request: ProofRequest, rules: ProofRules, n
 /**
  * Check `proof` for `request`.
  * @throws TokenGateError `invalid_dpop_proof`; `use_dpop_nonce` when nonces are on and the proof's is missing or stale.
- * @example const { thumbprint, jti } = checkProof(proof, { method: 'GET', url, ath }, rules, Date.now() / 1000);
+ * @example const { thumbprint, jti } = await checkProof(proof, { method: 'GET', url, ath }, rules, Date.now() / 1000);
  */
-export function checkProof(proof: string, request: ProofRequest, rules: ProofRules, now: number): CheckedProof {
-  const { claims, thumbprint } = verifiedClaims(proof, rules);
+export async function checkProof(proof: string, request: ProofRequest, rules: ProofRules, now: number): Promise<CheckedProof> {
+  const { claims, thumbprint } = await verifiedClaims(proof, rules);
   const remaining = checkClaims(claims, request, rules, now);
   if (rules.nonces !== undefined && !rules.nonces.accepts(claims.nonce)) {
     throw new TokenGateError('use_dpop_nonce', 'This resource server requires a fresh nonce in the DPoP proof (see the DPoP-Nonce header)');

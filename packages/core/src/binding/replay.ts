@@ -5,8 +5,8 @@
  * so the store never holds what the client sent. A store that fails or does not answer in time
  * refuses the request (503): an unknown answer is never taken for a fresh proof.
  */
-import { hash } from 'node:crypto';
 import { TokenGateError } from '../errors/error.js';
+import { platform } from '../platform/current.js';
 import { storeCall } from '../store/bounded.js';
 import type { Store } from '../store/store.js';
 
@@ -22,7 +22,7 @@ function unavailable(cause?: unknown): TokenGateError {
  * @example await rememberProof(store, thumbprint, payload.jti, 305);
  */
 export function rememberProof(store: Store, thumbprint: string, jti: string, ttl: number): Promise<void> {
-  const key = PREFIX + hash('sha256', `${thumbprint}.${jti}`, 'base64url');
+  const key = PREFIX + platform.sha256(`${thumbprint}.${jti}`);
   let answer: Promise<boolean>;
   try {
     answer = Promise.resolve(store.setIfAbsent(key, '1', ttl));

@@ -1,7 +1,6 @@
 /**
  * RFC 9457 problem details bodies.
  */
-import { randomUUID } from 'node:crypto';
 
 /** An RFC 9457 problem details body, with the OAuth `error` members (RFC 6749 §5.2). */
 export interface ProblemDetails {
@@ -28,7 +27,7 @@ export const DEFAULT_PROBLEM_TYPE_BASE = 'https://tokengate.dev/problems/';
 
 /** A fresh `instance` identifier: `urn:uuid:` followed by a random UUID. */
 export function createInstanceId(): string {
-  return `urn:uuid:${randomUUID()}`;
+  return `urn:uuid:${globalThis.crypto.randomUUID()}`;
 }
 
 /** The media type of problem details bodies. */

@@ -2,6 +2,7 @@
  * Decoding a compact JWS (RFC 7515 §7.1): three segments, canonical base64url, JSON objects.
  */
 import { TokenGateError } from '../errors/error.js';
+import { platform } from '../platform/current.js';
 import { encryptedTokenError, looksLikeJwe } from './jwe.js';
 import type { Claims, ProtectedHeader } from '../token/types.js';
 
@@ -10,8 +11,8 @@ export interface DecodedJws {
   readonly header: ProtectedHeader;
   readonly payload: Claims;
   /** `BASE64URL(header) || '.' || BASE64URL(payload)`, the bytes that were signed. */
-  readonly signingInput: Buffer;
-  readonly signature: Buffer;
+  readonly signingInput: Uint8Array;
+  readonly signature: Uint8Array;
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
@@ -47,7 +48,7 @@ function decodeObject(segment: string, part: 'header' | 'payload'): Record<strin
   if (part === 'header' && !BASE64URL.test(segment)) throw notBase64url(part);
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    value = JSON.parse(platform.base64urlText(segment));
   } catch (cause) {
     throw BASE64URL.test(segment) ? invalid(`The token ${part} is not JSON`, cause) : notBase64url(part);
   }
@@ -82,7 +83,9 @@ export function decodeJws(token: string): DecodedJws {
   return {
     header,
     payload,
-    signingInput: Buffer.from(token.slice(0, second), 'latin1'),
-    signature: Buffer.from(signatureSegment, 'base64url'),
+    // UTF-8, never latin1: latin1 keeps only the low byte of each character, so a character outside
+    // ASCII would be signed as some ASCII one while the decoder reads the same claims.
+    signingInput: platform.utf8(token.slice(0, second)),
+    signature: platform.base64urlBytes(signatureSegment),
   };
 }

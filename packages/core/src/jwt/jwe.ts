@@ -4,6 +4,7 @@
  * hand an encrypted token to a server that did not ask for it.
  */
 import { TokenGateError } from '../errors/error.js';
+import { platform } from '../platform/current.js';
 
 const SEGMENTS = 5;
 
@@ -17,7 +18,7 @@ export function looksLikeJwe(token: string): boolean {
   if (end <= 0 || token.split('.', SEGMENTS + 1).length !== SEGMENTS) return false;
   let header: unknown;
   try {
-    header = JSON.parse(Buffer.from(token.slice(0, end), 'base64url').toString('utf8'));
+    header = JSON.parse(platform.base64urlText(token.slice(0, end)));
   } catch {
     return false;
   }

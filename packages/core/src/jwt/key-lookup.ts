@@ -9,7 +9,8 @@ import type { ResolvedOptions } from '../options/resolved.js';
 import type { KeyFreshness } from '../token/token-cache.js';
 import type { ProtectedHeader } from '../token/types.js';
 import { HMAC_ALGORITHMS } from './algorithms.js';
-import { prepareKey, type PreparedKey } from './signature.js';
+import { platform } from '../platform/current.js';
+import type { PreparedKey } from './signature.js';
 
 /** A key for one token, and how to renew it after a failed signature. */
 export interface TokenKey {
@@ -24,10 +25,10 @@ export interface TokenKey {
 const ALWAYS_FRESH: KeyFreshness = Object.freeze({ fresh: true });
 const NOT_RENEWABLE = async (): Promise<undefined> => undefined;
 
-function hmacKeys(options: ResolvedOptions): Map<string, PreparedKey> {
-  const keys = new Map<string, PreparedKey>();
+function hmacKeys(options: ResolvedOptions): Map<string, PreparedKey | Promise<PreparedKey>> {
+  const keys = new Map<string, PreparedKey | Promise<PreparedKey>>();
   if (options.secret === undefined) return keys;
-  for (const alg of HMAC_ALGORITHMS) if (options.algorithms.has(alg)) keys.set(alg, prepareKey(alg, undefined, options.secret));
+  for (const alg of HMAC_ALGORITHMS) if (options.algorithms.has(alg)) keys.set(alg, platform.prepareKey(alg, undefined, options.secret));
   return keys;
 }
 
@@ -39,7 +40,7 @@ export function createKeyLookup(options: ResolvedOptions, store: KeyStore): (iss
   const secrets = hmacKeys(options);
   return async function keyFor(issuer: string, header: ProtectedHeader): Promise<TokenKey> {
     const secret = secrets.get(header.alg);
-    if (secret !== undefined) return { key: secret, freshness: ALWAYS_FRESH, renewed: NOT_RENEWABLE };
+    if (secret !== undefined) return { key: await secret, freshness: ALWAYS_FRESH, renewed: NOT_RENEWABLE };
     const keys: IssuerKeySet = store.keySet(issuer);
     const key = keys.cachedKey(header) ?? (await keys.getKey(header));
     return { key, freshness: keys, renewed: () => keys.renewedKey(header, key) };

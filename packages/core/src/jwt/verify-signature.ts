@@ -8,9 +8,9 @@ import type { TokenKey } from './key-lookup.js';
 import type { PreparedKey, SignatureVerifier } from './signature.js';
 
 /** A verifier that throws says no: a broken key or signature is a bad signature, not a crash. */
-function safeVerify(verifier: SignatureVerifier, key: PreparedKey, signingInput: Buffer, signature: Buffer): boolean {
+async function safeVerify(verifier: SignatureVerifier, key: PreparedKey, signingInput: Uint8Array, signature: Uint8Array): Promise<boolean> {
   try {
-    return verifier(key, signingInput, signature) === true;
+    return (await verifier(key, signingInput, signature)) === true;
   } catch {
     return false;
   }
@@ -18,11 +18,11 @@ function safeVerify(verifier: SignatureVerifier, key: PreparedKey, signingInput:
 
 /**
  * Check the signature; resolve the key that verified it, or reject with 401 `invalid_token`.
- * @example const key = await verifySignature(token, tokenKey, signingInput, signature, nodeSignatureVerifier);
+ * @example const key = await verifySignature(token, tokenKey, signingInput, signature, platform.verifySignature);
  */
-export async function verifySignature(token: string, tokenKey: TokenKey, signingInput: Buffer, signature: Buffer, verifier: SignatureVerifier): Promise<PreparedKey> {
-  if (safeVerify(verifier, tokenKey.key, signingInput, signature)) return tokenKey.key;
+export async function verifySignature(token: string, tokenKey: TokenKey, signingInput: Uint8Array, signature: Uint8Array, verifier: SignatureVerifier): Promise<PreparedKey> {
+  if (await safeVerify(verifier, tokenKey.key, signingInput, signature)) return tokenKey.key;
   const renewed = await tokenKey.renewed();
-  if (renewed === undefined || !safeVerify(verifier, renewed, signingInput, signature)) throw new TokenGateError('invalid_token', describeBadSignature(token));
+  if (renewed === undefined || !(await safeVerify(verifier, renewed, signingInput, signature))) throw new TokenGateError('invalid_token', describeBadSignature(token));
   return renewed;
 }

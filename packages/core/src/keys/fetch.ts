@@ -2,6 +2,7 @@
  * Outbound HTTP for metadata and key sets: a timeout, no redirects, and a cap on body size so a
  * hostile or broken issuer cannot make the server buffer without bound.
  */
+import { concatBytes } from '../platform/bytes.js';
 import type { FetchLike } from '../token/types.js';
 
 /** Limits for one outbound request. */
@@ -37,7 +38,7 @@ async function readCapped(response: Response, maxBytes: number): Promise<Uint8Ar
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks, size);
+  return concatBytes(chunks, size);
 }
 
 /** What a capped fetch tells its owner of each answer: enough to say what went wrong in a log. */
@@ -78,7 +79,7 @@ export async function fetchJson(url: string, limits: HttpLimits): Promise<unknow
   const body = await readCapped(response, limits.maxResponseBytes);
   if (response.status !== 200) throw new IssuerResponseError(`Expected 200 OK, got ${response.status}`);
   try {
-    return JSON.parse(Buffer.from(body).toString('utf8'));
+    return JSON.parse(new TextDecoder().decode(body));
   } catch (cause) {
     throw new IssuerResponseError('Response is not JSON', { cause });
   }

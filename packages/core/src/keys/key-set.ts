@@ -1,16 +1,17 @@
 /**
  * One issuer's signing keys. jose's remote key set does the fetching: one request in flight,
  * a cooldown before an unknown `kid` may trigger a refetch, a timeout. On top of it: keys
- * prepared once for `node:crypto`, the last good key set served when a refresh fails (up to a
+ * prepared once for the runtime (platform/), the last good key set served when a refresh fails (up to a
  * maximum stale age), a back-off after failures so an issuer outage is not hammered, and a
  * notice when the key set changes.
  */
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, type JWSHeaderParameters } from 'jose';
-import { KeyObject, type webcrypto } from 'node:crypto';
+import type { webcrypto } from 'node:crypto';
 import { TokenGateError } from '../errors/error.js';
 import { createCappedFetch, IssuerResponseError, type HttpLimits, type ResponseSummary } from './fetch.js';
 import { isKeySelectionError, keySelectionError, lookupKey, thumbprints } from './key-selection.js';
-import { KeyMismatchError, prepareKey, type PreparedKey } from '../jwt/signature.js';
+import { KeyMismatchError, type PreparedKey } from '../jwt/signature.js';
+import { platform } from '../platform/current.js';
 import type { Clock, ProtectedHeader } from '../token/types.js';
 
 /** Settings of one issuer's key set. Durations in milliseconds. */
@@ -92,7 +93,7 @@ export class IssuerKeySet {
     try {
       await this.#remote.reload();
       this.#applyNewKeySet();
-      const key = this.#remember(header, await (this.#remote as unknown as KeyLookup)(header as JWSHeaderParameters));
+      const key = await this.#remember(header, await (this.#remote as unknown as KeyLookup)(header as JWSHeaderParameters));
       return key.thumbprint === used.thumbprint ? undefined : key;
     } catch {
       return undefined;
@@ -162,10 +163,10 @@ export class IssuerKeySet {
     this.#settings.onKeySetChange?.(thumbprints(jwks));
   }
 
-  #remember(header: ProtectedHeader, cryptoKey: CryptoKey): PreparedKey {
+  async #remember(header: ProtectedHeader, cryptoKey: CryptoKey): Promise<PreparedKey> {
     let prepared: PreparedKey;
     try {
-      prepared = prepareKey(header.alg, header.kid, KeyObject.from(cryptoKey));
+      prepared = await platform.prepareKey(header.alg, header.kid, cryptoKey);
     } catch (error) {
       if (error instanceof KeyMismatchError) throw new TokenGateError('invalid_token', 'The issuer key does not fit the token algorithm', { cause: error });
       throw error;
@@ -180,7 +181,7 @@ export class IssuerKeySet {
     const known = this.#prepared.get(lookupKey(header));
     if (known) return known;
     try {
-      return this.#remember(header, await (lastGood.local as unknown as KeyLookup)(header as JWSHeaderParameters));
+      return await this.#remember(header, await (lastGood.local as unknown as KeyLookup)(header as JWSHeaderParameters));
     } catch (error) {
       // An unknown kid while the issuer cannot be reached may be a key we have not seen yet.
       if (error instanceof errors.JWKSNoMatchingKey) throw this.#unavailable(cause);

@@ -7,7 +7,7 @@
  * (inactive, or failing this API's rules) for `inactiveMaxAge`, in a store of their own by
  * default, so a flood of junk tokens never evicts a good token's answer.
  */
-import { createHash } from 'node:crypto';
+import { platform } from '../platform/current.js';
 import type { Claims } from '../token/types.js';
 import type { Store } from '../store/store.js';
 import { storeCall } from '../store/bounded.js';
@@ -36,7 +36,7 @@ export interface AnswerCacheSettings {
  * @example tokenDigest('dba896fe-8f14-46bd-89ac-4270091e9db1') // => 43 characters, not the token
  */
 export function tokenDigest(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('base64url');
+  return platform.sha256(token);
 }
 
 /** How long a request waits for a shared store before it asks the source instead (shorter: the source can answer). */
@@ -111,5 +111,5 @@ export function createAnswerCache(settings: AnswerCacheSettings): AnswerCache {
  * @example answerScope(['https://issuer/'], ['api'], 'https://issuer/introspect', 'client')
  */
 export function answerScope(...parts: readonly unknown[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 16);
+  return platform.sha256(JSON.stringify(parts)).slice(0, 16);
 }

@@ -3,8 +3,8 @@
  * API's client, and read the answer. Only an answer saying the token is not active, or a 4xx
  * about the token, speaks against the token; everything else is the source's failure (503).
  */
-import { Buffer } from 'node:buffer';
 import { TokenGateError } from '../errors/error.js';
+import { base64OfText } from '../platform/bytes.js';
 import { createCappedFetch, IssuerResponseError, type HttpLimits } from '../keys/fetch.js';
 import type { KeyStore } from '../keys/key-store.js';
 import type { ResolvedIntrospection, ResolvedOptions } from '../options/resolved.js';
@@ -29,7 +29,7 @@ function requestHeaders(settings: ResolvedIntrospection): Record<string, string>
   if (settings.authMethod === 'client_secret_basic') {
     // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined and base64-encoded.
     const credentials = `${formEncode(settings.clientId)}:${formEncode(settings.clientSecret)}`;
-    headers.authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+    headers.authorization = `Basic ${base64OfText(credentials)}`;
   }
   return headers;
 }

@@ -2,7 +2,7 @@
  * The shape test of `auto` mode: compact-JWS-looking tokens are verified locally, everything
  * else goes to the opaque path.
  */
-import { Buffer } from 'node:buffer';
+import { platform } from '../platform/current.js';
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
@@ -20,7 +20,7 @@ export function looksLikeJws(token: unknown): boolean {
   const header = token.slice(0, first);
   if (!BASE64URL.test(header) || !BASE64URL.test(token.slice(first + 1, second)) || !BASE64URL.test(token.slice(second + 1))) return false;
   try {
-    const value: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
+    const value: unknown = JSON.parse(platform.base64urlText(header));
     return value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as { alg?: unknown }).alg === 'string';
   } catch {
     return false;

@@ -1,8 +1,9 @@
 /**
  * `dpop`, `mtls`, `publicOrigin`, `trustProxy` and `denyList`: validated, defaults applied.
  */
-import { BlockList, isIP } from 'node:net';
 import { ASYMMETRIC_ALGORITHMS, isSupportedAlgorithm, HMAC_ALGORITHMS } from '../jwt/algorithms.js';
+import { platform } from '../platform/current.js';
+import type { ResolvedProxies } from '../platform/platform.js';
 import { createMemoryStore } from '../store/memory-store.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../token/types.js';
@@ -33,7 +34,7 @@ export interface ResolvedDpop {
 
 /** mTLS after validation: the socket, or a header believed only from the listed proxies. */
 export interface ResolvedMtls {
-  readonly certificate: 'socket' | { readonly header: string; readonly trustedProxies: BlockList; readonly proxies: readonly string[] };
+  readonly certificate: 'socket' | { readonly header: string; readonly trustedProxies: ResolvedProxies; readonly proxies: readonly string[] };
 }
 
 /** Headers that carry something else: a certificate is never read from them. */
@@ -92,25 +93,6 @@ export function resolveDpop(dpop: DpopOptions | undefined, clock: Clock): Resolv
   });
 }
 
-function trustedProxies(proxies: unknown): { trustedProxies: BlockList; proxies: readonly string[] } {
-  if (!Array.isArray(proxies) || proxies.length === 0) fail('mtls.certificate.trustedProxies', 'must be a non-empty array of IP addresses or CIDR ranges (the proxies that set the header)');
-  const list = new BlockList();
-  for (const entry of proxies as unknown[]) {
-    const [address, bits, extra] = typeof entry === 'string' ? entry.split('/') : [];
-    // No zone ids (`fe80::1%eth0`): BlockList would drop them silently.
-    const family = address === undefined || address.includes('%') ? 0 : isIP(address);
-    const prefix = bits === undefined ? undefined : /^\d{1,3}$/.test(bits) ? Number(bits) : Number.NaN;
-    const max = family === 6 ? 128 : 32;
-    if (family === 0 || extra !== undefined || (prefix !== undefined && !(prefix >= 0 && prefix <= max))) {
-      fail('mtls.certificate.trustedProxies', `contains ${JSON.stringify(entry)}, which is not an IP address or CIDR range`);
-    }
-    const type = family === 6 ? 'ipv6' : 'ipv4';
-    if (prefix === undefined) list.addAddress(address as string, type);
-    else list.addSubnet(address as string, prefix, type);
-  }
-  return { trustedProxies: list, proxies: Object.freeze([...(proxies as string[])]) };
-}
-
 /**
  * `mtls`, or `undefined` when certificate-bound tokens are not accepted.
  * @example resolveMtls({ certificate: { header: 'X-Client-Cert', trustedProxies: ['10.0.0.0/8'] } })
@@ -118,6 +100,8 @@ function trustedProxies(proxies: unknown): { trustedProxies: BlockList; proxies:
 export function resolveMtls(mtls: MtlsOptions | undefined): ResolvedMtls | undefined {
   if (mtls === undefined) return undefined;
   checkBlock(mtls, { certificate: true }, 'mtls');
+  const support = platform.certificates;
+  if (support === undefined) fail('mtls', 'needs Node.js (or Bun or Deno): this runtime does not expose TLS client certificates to JavaScript, so certificate-bound tokens cannot be checked here');
   const { certificate } = mtls;
   if (certificate === 'socket') return Object.freeze({ certificate });
   if (certificate === null || typeof certificate !== 'object') fail('mtls.certificate', 'must be "socket" or { header, trustedProxies }');
@@ -125,7 +109,8 @@ export function resolveMtls(mtls: MtlsOptions | undefined): ResolvedMtls | undef
   const header = certificate.header;
   if (typeof header !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) fail('mtls.certificate.header', 'must be a header name, such as "X-Client-Cert"');
   if (RESERVED_HEADERS.has(header.toLowerCase())) fail('mtls.certificate.header', `cannot be ${JSON.stringify(header)}, which carries something else; use the header your proxy sets, such as "X-Client-Cert"`);
-  return Object.freeze({ certificate: Object.freeze({ header: header.toLowerCase(), ...trustedProxies(certificate.trustedProxies) }) });
+  const proxies = support.trustedProxies(certificate.trustedProxies);
+  return Object.freeze({ certificate: Object.freeze({ header: header.toLowerCase(), trustedProxies: proxies, proxies: proxies.proxies }) });
 }
 
 /**

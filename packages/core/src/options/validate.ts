@@ -4,7 +4,7 @@
  */
 import { DEFAULT_PROBLEM_TYPE_BASE } from '../errors/problem.js';
 import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, isSupportedAlgorithm } from '../jwt/algorithms.js';
-import { nodeSignatureVerifier } from '../jwt/signature.js';
+import { platform } from '../platform/current.js';
 import type { TokenMethod } from '../request/extract.js';
 import { DEFAULT_SCOPE_CLAIMS } from '../token/scopes.js';
 import { classifyToken } from '../token/token-type.js';
@@ -155,7 +155,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     jwks: resolveJwks(options.jwks),
     fetch: optionalFunction(options.fetch, 'fetch') ?? ((input: string | URL, init?: RequestInit) => fetch(input, init)),
     clock,
-    signatureVerifier: optionalFunction(options.signatureVerifier, 'signatureVerifier') ?? nodeSignatureVerifier,
+    signatureVerifier: optionalFunction(options.signatureVerifier, 'signatureVerifier') ?? platform.verifySignature,
     cache: resolveCache(options.cache),
     introspection,
     opaqueCache: resolveOpaqueCache(options),

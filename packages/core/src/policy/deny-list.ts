@@ -4,9 +4,9 @@
  * script revokes through the same store (`createDenyList`). The list fails closed: a store that
  * cannot answer refuses the request (503), never lets a possibly revoked token through.
  */
-import { hash } from 'node:crypto';
 import { TokenGateError } from '../errors/error.js';
 import type { DenyListOptions, Revocation, RevocationOptions } from '../options/state-types.js';
+import { platform } from '../platform/current.js';
 import { storeCall } from '../store/bounded.js';
 import type { AccessToken, Clock } from '../token/types.js';
 
@@ -21,7 +21,7 @@ export interface DenyList {
 const KINDS = ['jti', 'sub', 'clientId'] as const;
 
 function keyOf(prefix: string, kind: (typeof KINDS)[number], value: string): string {
-  return `${prefix}${kind}:${hash('sha256', value, 'base64url')}`;
+  return `${prefix}${kind}:${platform.sha256(value)}`;
 }
 
 function untilSeconds(options: RevocationOptions): number {

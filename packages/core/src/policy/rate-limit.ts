@@ -5,10 +5,10 @@
  * `rate_limited` with `Retry-After`; every answer carries the `RateLimit-Policy` and `RateLimit`
  * headers of the IETF httpapi draft (draft-ietf-httpapi-ratelimit-headers).
  */
-import { hash } from 'node:crypto';
 import { TokenGateError } from '../errors/error.js';
 import type { GuardOptions } from '../options/adapter-options.js';
 import { checkKnownOptions } from '../options/known-options.js';
+import { platform } from '../platform/current.js';
 import { createMemoryRateLimiter, isRateLimitingStore, type RateLimiter, type RateLimitOutcome } from '../store/rate-limiter.js';
 import type { Store } from '../store/store.js';
 import type { AccessToken } from '../token/types.js';
@@ -80,7 +80,7 @@ export function rateLimitHeaders(limit: CompiledRateLimit, outcome: RateLimitOut
 
 /** The counter key of a token: a digest, so no client id or subject is written to a shared store. */
 export function counterKey(limit: CompiledRateLimit, token: AccessToken): string {
-  return hash('sha256', `${token.issuer} ${limit.keyOf(token)}`, 'base64url');
+  return platform.sha256(`${token.issuer} ${limit.keyOf(token)}`);
 }
 
 /** The 429 of a refused request. */

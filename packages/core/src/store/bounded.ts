@@ -13,10 +13,11 @@ export const STORE_TIMEOUT_MS = 2_000;
  * @example await bounded(store.get(key), 2_000);
  */
 export function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`The store did not answer within ${ms} ms`)), ms);
-    timer.unref();
+    // Node's timers have `unref`; Web runtimes' are plain numbers (and keep nothing alive).
+    (timer as { unref?: () => void }).unref?.();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

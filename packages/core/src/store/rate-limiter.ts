@@ -4,7 +4,7 @@
  * limiters are built on rate-limiter-flexible: in memory here, on the store's own client in a
  * shared store (`@tokengate/redis`).
  */
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import RateLimiterMemory from 'rate-limiter-flexible/lib/RateLimiterMemory.js';
 import type { Store } from './store.js';
 
 /** What one limiter counts. */

@@ -6,7 +6,7 @@ import { createVerifier, protectedResourceMetadata, type Verifier, type Verifier
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { invalidToken } from '@tokengate/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { certificateThumbprint } from '../../src/binding/certificate.js';
+import { certificateThumbprint } from '../../src/platform/node/certificate.js';
 import { resolveMtls, type ResolvedMtls } from '../../src/options/binding.js';
 import type { MtlsOptions } from '../../src/options/binding-types.js';
 import type { RequestContext } from '../../src/request/context.js';

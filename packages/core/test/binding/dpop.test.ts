@@ -2,7 +2,7 @@
 // the binding of §7: a DPoP-bound token only with a proof by its key, the proof only once.
 import { createVerifier, type Store, type Verifier, type VerifierOptions } from '@tokengate/core';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
-import { rejection } from '@tokengate/test-support';
+import { beyondLatin1, rejection } from '@tokengate/test-support';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { introspectingVerifier } from '../opaque/introspect-support.js';
@@ -100,6 +100,8 @@ describe('the proof is refused (401 invalid_dpop_proof)', () => {
     ['no jwk', () => ({ proof: proof({ header: { jwk: undefined } }) }), /no jwk public key/],
     ['a private key in jwk', () => ({ proof: proof({ header: { jwk: keys.privateKey.export({ format: 'jwk' }) } }) }), /private key material/],
     ['a jwk of another type', () => ({ proof: proof({ header: { jwk: { kty: 'oct', x: 'y' } } }) }), /not an RSA, EC or OKP public key/],
+    ...['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((kty) => [`a jwk of kty ${kty} (an Object.prototype member)`, () => ({ proof: proof({ header: { jwk: { kty, x: 'y' } } }) }), /not an RSA, EC or OKP public key/] as const),
+    ['a claims segment with a character beyond latin1 standing for an ASCII one', () => ({ proof: beyondLatin1(proof(), 1) }), /signature is invalid/],
     ['a jwk that does not fit alg', () => ({ proof: proof({ header: { alg: 'ES384' } }) }), /not a usable ES384 public key/],
     ['signed by another key than its jwk', () => ({ proof: proof({ signer: proofKeys() }) }), /signature is invalid/],
     ['critical header parameters', () => ({ proof: proof({ header: { crit: ['exp'] } }) }), /critical header/],

@@ -1,7 +1,8 @@
 import { createPublicKey } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { jwkThumbprint, keyObjectThumbprint } from '../../src/keys/thumbprint.js';
+import { jwkThumbprint } from '../../src/keys/thumbprint.js';
+import { keyObjectThumbprint } from '../../src/platform/node/keys.js';
 
 describe('key identity (RFC 7638 thumbprint)', () => {
   for (const alg of ['RS256', 'ES256', 'ES384', 'EdDSA'] as const) {

@@ -1,7 +1,11 @@
 // The dpop, mtls, publicOrigin and trustProxy options: each mistake is a TypeError naming the
 // option at start-up, and the protected-resource metadata says what is accepted.
-import { createMemoryStore, createVerifier, protectedResourceMetadata, type VerifierOptions } from '@tokengate/core';
+import { createMemoryStore, createVerifier, platformName, protectedResourceMetadata, type VerifierOptions } from '@tokengate/core';
 import { describe, expect, it } from 'vitest';
+
+/** The Web build has no TLS client certificates: any `mtls` is refused there, saying so. */
+const ON_WEB = platformName === 'web';
+const mtlsRefusal = (onNode: RegExp): RegExp => (ON_WEB ? /^"mtls" option needs Node\.js/ : onNode);
 
 const BASE = { issuer: 'https://auth.example.com/', audience: 'https://api.example.com', publicOrigin: 'https://api.example.com' };
 const make = (extra: Record<string, unknown>) => createVerifier({ ...BASE, ...extra } as VerifierOptions);
@@ -39,8 +43,8 @@ describe('dpop', () => {
     [{ publicOrigin: 'http://api.example.com' }, /publicOrigin.*https:/],
     [{ publicOrigin: 'api.example.com' }, /publicOrigin.*absolute URL/],
     [{ trustProxy: 'yes' }, /trustProxy.*boolean/],
-    [{ mtls: {} }, /mtls.certificate.*"socket" or \{ header, trustedProxies \}/],
-    [{ mtls: { certificate: 'tls' } }, /mtls.certificate/],
+    [{ mtls: {} }, mtlsRefusal(/mtls.certificate.*"socket" or \{ header, trustedProxies \}/)],
+    [{ mtls: { certificate: 'tls' } }, mtlsRefusal(/mtls.certificate/)],
     [{ mtls: { certificate: 'socket', extra: 1 } }, /Unknown option "extra" in the "mtls" options/],
   ])('%j is refused', (extra, message) => {
     expect(() => make(extra)).toThrow(TypeError);
@@ -58,7 +62,11 @@ describe('dpop', () => {
     expect(plain).not.toHaveProperty('dpop_bound_access_tokens_required');
   });
 
-  it('mtls is advertised as tls_client_certificate_bound_access_tokens', () => {
+  it.runIf(ON_WEB)('mtls is refused at start-up on the Web build, which cannot see client certificates', () => {
+    expect(() => make({ mtls: { certificate: 'socket' } })).toThrow(/"mtls" option needs Node\.js \(or Bun or Deno\): this runtime does not expose TLS client certificates/);
+  });
+
+  it.runIf(!ON_WEB)('mtls is advertised as tls_client_certificate_bound_access_tokens', () => {
     expect(protectedResourceMetadata(make({ resource: 'https://api.example.com/v1', mtls: { certificate: 'socket' } }))?.document).toMatchObject({ tls_client_certificate_bound_access_tokens: true });
   });
 });

@@ -4,10 +4,10 @@
  * comes from one of the trusted proxies, since anyone else can set any header. Its identity is
  * the SHA-256 thumbprint of its DER encoding (`x5t#S256`, base64url).
  */
+import { Buffer } from 'node:buffer';
 import { createHash, X509Certificate } from 'node:crypto';
-import { isIP, type BlockList } from 'node:net';
-import type { ResolvedMtls } from '../options/binding.js';
-import type { RequestContext } from '../request/context.js';
+import type { ResolvedMtls } from '../../options/binding.js';
+import type { RequestContext } from '../../request/context.js';
 
 const BEGIN = '-----BEGIN CERTIFICATE-----';
 const PEM = /-----BEGIN CERTIFICATE-----([^-]*)-----END CERTIFICATE-----/;
@@ -47,13 +47,6 @@ function derOf(value: string): Buffer | undefined {
   }
 }
 
-function trustedPeer(context: RequestContext, proxies: BlockList): boolean {
-  const address = context.remoteAddress;
-  const family = address === undefined ? 0 : isIP(address);
-  // An IPv4 peer on a dual-stack socket (::ffff:a.b.c.d) matches IPv4 rules: BlockList maps it.
-  return family !== 0 && proxies.check(address as string, family === 6 ? 'ipv6' : 'ipv4');
-}
-
 /**
  * The `x5t#S256` of the request's client certificate, or `undefined` when there is none to
  * believe (no certificate, or a header from a peer that is not a trusted proxy).
@@ -64,7 +57,7 @@ export function certificateThumbprint(context: RequestContext | undefined, mtls:
   const { certificate } = mtls;
   let der: Buffer | undefined;
   if (certificate === 'socket') der = context.peerCertificate?.raw;
-  else if (trustedPeer(context, certificate.trustedProxies)) {
+  else if (context.remoteAddress !== undefined && certificate.trustedProxies.contains(context.remoteAddress)) {
     const value = headerValue(context, certificate.header);
     der = value === undefined ? undefined : derOf(value);
   }
