@@ -1,10 +1,13 @@
 /**
- * The Web build with Node's built-ins taken away: a Node process where no module can load a
- * built-in and `Buffer` is gone (test/runtimes/block-builtins.mjs), with the conditions a Workers
- * bundler resolves with (`workerd`, `worker`, `browser`), runs the built @tokengate/web, which
- * loads core's Web build (packages/core/dist/web: WebCrypto, no `node:`), over a corpus of
- * Requests: tokens of every signing algorithm (RS, PS, ES, EdDSA), forged, expired, unsigned,
- * confused and malformed ones. Every answer must be the Node build's answer to the same Request.
+ * The Web build where Node's built-ins do not exist, over a corpus of Requests: tokens of every
+ * signing algorithm (RS, PS, ES, EdDSA), forged, expired, unsigned, confused and malformed ones.
+ * Every answer must be the Node build's answer to the same Request. Two runtimes:
+ * - a Node process where no module can load a built-in and `Buffer` cannot be used
+ *   (test/runtimes/block-builtins.mjs), resolving with the conditions of Workers bundlers
+ *   (`workerd`, `worker`, `browser`), so the built @tokengate/web loads core's Web build
+ *   (packages/core/dist/web: WebCrypto, no `node:`);
+ * - workerd, the Workers runtime (through miniflare, without `nodejs_compat`), running the same
+ *   corpus bundled by esbuild with those conditions (test/runtimes/worker.mjs).
  */
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -14,7 +17,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { createTestIssuer, SIGNING_ALGORITHMS, type TestIssuer } from '@tokengate/testing';
 import * as web from '@tokengate/web';
+import { build } from 'esbuild';
 import { SignJWT } from 'jose';
+import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript shared with Bun, Deno and workerd (test/runtimes/web-corpus.mjs)
 import { runCorpus } from './runtimes/web-corpus.mjs';
@@ -118,7 +123,7 @@ async function runWithoutBuiltins(conditions: readonly string[]): Promise<{ answ
   return JSON.parse(stdout.trim().split('\n').at(-1) as string) as { answers: Answers; bufferUsable: boolean };
 }
 
-describe('the Web build, with no Node built-in loadable and no Buffer', () => {
+describe('the Web build, in Node with no built-in loadable and no Buffer', () => {
   it('the corpus covers every signing algorithm, each accepted once and refused otherwise on Node', () => {
     expect(cases.length).toBeGreaterThanOrEqual(SIGNING_ALGORITHMS.length * 9 + 18);
     const accepted = Object.keys(expected).filter((name) => expected[name]?.status === 200);
@@ -135,5 +140,35 @@ describe('the Web build, with no Node built-in loadable and no Buffer', () => {
 
   it('the same process without those conditions loads the Node build, and fails: built-ins really are out of reach', async () => {
     await expect(runWithoutBuiltins([])).rejects.toThrow(/Node built-in (node:)?\w+ is not available here/);
+  }, RUN_TIMEOUT_MS);
+});
+
+describe('the Web build on workerd (the Workers runtime), without nodejs_compat', () => {
+  let worker: Miniflare | undefined;
+
+  afterAll(async () => {
+    await worker?.dispose().catch(() => undefined);
+  });
+
+  it('bundles without any Node built-in, and answers every Request of the corpus as the Node build does', async () => {
+    const bundle = await build({
+      entryPoints: [join(runtimes, 'worker.mjs')],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'neutral',
+      conditions: ['workerd', 'worker', 'browser'],
+      mainFields: ['module', 'main'],
+      // As an application's bundler sees the packages: by their exports, not this repository's source paths.
+      tsconfigRaw: '{}',
+      logLevel: 'silent',
+    });
+    const script = bundle.outputFiles[0]?.text ?? '';
+    expect(script).not.toMatch(/from ["']node:|require\(["']node:/);
+    worker = new Miniflare({ modules: true, script, compatibilityDate: '2025-01-01', bindings: { INPUT_URL: inputUrl } });
+    const response = await worker.dispatchFetch('http://worker.test/');
+    const result = (await response.json()) as { answers: Answers; bufferUsable: boolean; processDefined: boolean; userAgent: string | null };
+    expect(result).toMatchObject({ bufferUsable: false, processDefined: false, userAgent: 'Cloudflare-Workers' });
+    for (const { name } of cases) expect(result.answers[name], name).toEqual(expected[name]);
   }, RUN_TIMEOUT_MS);
 });

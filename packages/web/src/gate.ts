@@ -11,13 +11,26 @@ import { problemResponse, withHeaders } from './respond.js';
 /** What a request must carry: any token (default), a user or a client token, scopes, claims. */
 export type WebRequirement = Pick<Requirement, 'token' | 'scopes' | 'anyScopes' | 'claims'>;
 
+/**
+ * A requirement for requests that may come without credentials: those get `undefined` (a public
+ * answer); a request with a token still gets it checked, and a bad one its 401.
+ */
+export type OptionalWebRequirement = WebRequirement & { readonly optional: true };
+
 /** A handler given the verified token after the request (Next.js, Bun, Deno, Workers pass more arguments: they follow). */
 export type AuthenticatedHandler<Rest extends unknown[]> = (request: Request, auth: AccessToken, ...rest: Rest) => Response | Promise<Response>;
 
+/** A handler of `optional` requests: `auth` is `undefined` when the request came without credentials. */
+export type OptionallyAuthenticatedHandler<Rest extends unknown[]> = (request: Request, auth: AccessToken | undefined, ...rest: Rest) => Response | Promise<Response>;
+
 /** The gate of one verifier. */
 export interface WebGate {
+  /** With `optional: true`: `undefined` for a request without credentials; else as without it. */
+  check(request: Request, requirement: OptionalWebRequirement): Promise<AccessToken | Response | undefined>;
   /** The request's verified token meeting `requirement`, or the `Response` to answer (401, 403, 503 …). */
   check(request: Request, requirement?: WebRequirement): Promise<AccessToken | Response>;
+  /** With `optional: true`: `handler` also runs for requests without credentials, with `auth` `undefined`. */
+  withAuth<Rest extends unknown[]>(handler: OptionallyAuthenticatedHandler<Rest>, requirement: OptionalWebRequirement): (request: Request, ...rest: Rest) => Promise<Response>;
   /** `handler` behind the gate: it runs only with a token meeting `requirement`. */
   withAuth<Rest extends unknown[]>(handler: AuthenticatedHandler<Rest>, requirement?: WebRequirement): (request: Request, ...rest: Rest) => Promise<Response>;
   /** A route table (first match wins): the token (or `undefined` on a public row), or the `Response` to answer. */
@@ -35,9 +48,26 @@ function settle(prepared: Prepared<unknown>, result: Promise<AccessToken | undef
   );
 }
 
+/** The guard of each requirement object, compiled once (a bad requirement throws when first seen). */
+function createGuards(verifier: Verifier, options: Pick<AuthOptions, 'formatProblem'>): (requirement: WebRequirement | OptionalWebRequirement | undefined) => Prepared {
+  const guards = new WeakMap<object, Prepared>();
+  const any = kit.guard({}, { source: verifier, ...options });
+  return function preparedFor(requirement) {
+    if (requirement === undefined) return any;
+    let prepared = guards.get(requirement);
+    if (prepared === undefined) {
+      const { optional, ...rest } = requirement as OptionalWebRequirement;
+      prepared = kit.guard(rest, { source: verifier, optional, ...options });
+      guards.set(requirement, prepared);
+    }
+    return prepared;
+  };
+}
+
 /**
  * Create the gate of `source` (verifier options or a verifier; a bad option throws now). Its one
- * option is `formatProblem`: any other name (`optional`, `errors`) is a `TypeError`, not ignored.
+ * option is `formatProblem`: any other name (`errors`, or `optional`, which belongs to each
+ * requirement) is a `TypeError`, not ignored.
  * @example
  * const gate = createWebGate({ issuer: 'https://auth.example.com/', audience: 'https://api.example.com' });
  * export const GET = gate.withAuth((request, auth) => Response.json({ sub: auth.subject }), { scopes: ['files:read'] });
@@ -45,31 +75,26 @@ function settle(prepared: Prepared<unknown>, result: Promise<AccessToken | undef
 export function createWebGate(source: VerifierOptions | Verifier, options: Pick<AuthOptions, 'formatProblem'> = {}): WebGate {
   checkAdapterOptions(options, ['formatProblem'], 'createWebGate() options');
   const verifier = kit.verifier(source);
-  const guards = new WeakMap<object, Prepared>();
-  const any = kit.guard({}, { source: verifier, ...options });
-  function preparedFor(requirement: WebRequirement | undefined): Prepared {
-    if (requirement === undefined) return any;
-    const prepared = guards.get(requirement) ?? kit.guard(requirement, { source: verifier, ...options });
-    guards.set(requirement, prepared);
-    return prepared;
-  }
-  async function check(request: Request, requirement?: WebRequirement): Promise<AccessToken | Response> {
+  const preparedFor = createGuards(verifier, options);
+  async function check(request: Request, requirement?: WebRequirement | OptionalWebRequirement): Promise<AccessToken | Response | undefined> {
     const prepared = preparedFor(requirement);
     const result = await settle(prepared, prepared.step({ request, context: new WebRequestContext(request) }));
+    if (result !== undefined || (requirement as Partial<OptionalWebRequirement> | undefined)?.optional === true) return result;
     // Only a CORS preflight passes a guard without a token: answer the application's CORS before checking.
-    return result ?? problemResponse(verifier.fail(new TokenGateError('missing_token', 'No access token was provided')), prepared.formatProblem);
+    return problemResponse(verifier.fail(new TokenGateError('missing_token', 'No access token was provided')), prepared.formatProblem);
+  }
+  function withAuth<Rest extends unknown[]>(handler: OptionallyAuthenticatedHandler<Rest>, requirement?: WebRequirement | OptionalWebRequirement) {
+    preparedFor(requirement); // a bad requirement throws now, not on the first request
+    return async (request: Request, ...rest: Rest): Promise<Response> => {
+      const result = await check(request, requirement);
+      if (result instanceof Response) return result;
+      return withHeaders(await handler(request, result, ...rest), responseHeaders(request));
+    };
   }
   return {
     verifier,
-    check,
-    withAuth(handler, requirement) {
-      preparedFor(requirement); // a bad requirement throws now, not on the first request
-      return async (request, ...rest) => {
-        const result = await check(request, requirement);
-        if (result instanceof Response) return result;
-        return withHeaders(await handler(request, result, ...rest), responseHeaders(request));
-      };
-    },
+    check: check as WebGate['check'],
+    withAuth: withAuth as WebGate['withAuth'],
     routePolicy(rules, policyOptions = {}) {
       checkAdapterOptions(policyOptions, ['unmatched', 'caseSensitive'], 'routePolicy() options');
       const prepared: Prepared<RouteStep> = kit.routePolicy(rules, { ...policyOptions, ...options, source: verifier });

@@ -3,7 +3,7 @@
  * `Bun.serve`, `Deno.serve`, Workers `fetch`, and frameworks built on them (see `@tokengate/hono`).
  * @packageDocumentation
  */
-export { createWebGate, type AuthenticatedHandler, type WebGate, type WebRequirement } from './gate.js';
+export { createWebGate, type AuthenticatedHandler, type OptionallyAuthenticatedHandler, type OptionalWebRequirement, type WebGate, type WebRequirement } from './gate.js';
 export { WebRequestContext } from './context.js';
 export { problemResponse, withHeaders } from './respond.js';
 export { createVerifier, isTokenGateError, TokenGateError, claimEquals, claimIncludes, claimCheck } from '@tokengate/core';

@@ -146,6 +146,36 @@ describe('check', () => {
   });
 });
 
+describe('optional: true', () => {
+  it('check: undefined without credentials; a token is still verified and the requirement checked', async () => {
+    const optional = { optional: true, scopes: ['files:read'] } as const;
+    expect(await gate.check(request('/v1/feed'), optional)).toBeUndefined();
+    expect(await gate.check(request('/v1/feed', { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' } }), optional)).toBeUndefined();
+    expect(tokenOf(await gate.check(request('/v1/feed', { token: await issuer.mintUserToken({ sub: 'alice', scopes: ['files:read'] }) }), optional)).subject).toBe('alice');
+    await expectProblem(responseOf(await gate.check(request('/v1/feed', { token: await issuer.mintUserToken({ expiresIn: -60 }) }), optional)), { status: 401, code: 'invalid_token' });
+    await expectProblem(responseOf(await gate.check(request('/v1/feed', { token: await issuer.mintUserToken({ scopes: [] }) }), optional)), { status: 403, code: 'insufficient_scope' });
+    await expectProblem(responseOf(await gate.check(request('/v1/feed', { authorization: 'Bearer a b' }), optional)), { status: 400, code: 'invalid_request' });
+    // Another scheme carries no credentials of ours (as with every adapter's optional auth): left to the application.
+    expect(await gate.check(request('/v1/feed', { authorization: 'Basic dXNlcjpwYXNz' }), optional)).toBeUndefined();
+  });
+
+  it('withAuth: the handler runs for anonymous requests with auth undefined, and not for bad tokens', async () => {
+    const seen: (string | null)[] = [];
+    const GET = gate.withAuth((_request, auth) => {
+      seen.push(auth === undefined ? null : (auth.subject ?? ''));
+      return Response.json({ personalised: auth !== undefined });
+    }, { optional: true });
+    expect(await (await GET(request('/v1/feed'))).json()).toEqual({ personalised: false });
+    expect(await (await GET(request('/v1/feed', { token: await issuer.mintUserToken({ sub: 'bob' }) }))).json()).toEqual({ personalised: true });
+    await expectProblem(await GET(request('/v1/feed', { token: await issuer.mintUserToken({ expiresIn: -60 }) })), { status: 401, code: 'invalid_token' });
+    expect(seen).toEqual([null, 'bob']);
+  });
+
+  it('optional must be a boolean', () => {
+    expect(() => gate.withAuth(() => new Response(), { optional: 'yes' } as never)).toThrow(new TypeError('"optional" must be a boolean'));
+  });
+});
+
 describe('withAuth', () => {
   it('runs the handler with (request, token, ...the arguments that follow the request)', async () => {
     const seen: unknown[] = [];

@@ -4,15 +4,35 @@
  * `routePolicy` adds `undefined` for public rows.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import { createWebGate, type AccessToken, type AuthenticatedHandler, type RouteRule, type WebGate, type WebRequirement } from '@tokengate/web';
+import { createWebGate, type AccessToken, type AuthenticatedHandler, type OptionallyAuthenticatedHandler, type RouteRule, type WebGate, type WebRequirement } from '@tokengate/web';
 
 const gate = createWebGate({ issuer: 'https://auth.example.com/', audience: 'https://api.example.com' });
 
 describe('WebGate', () => {
-  it('check: Promise<AccessToken | Response>', () => {
+  it('check: Promise<AccessToken | Response>, and undefined too only with optional: true', () => {
     expectTypeOf(createWebGate).returns.toEqualTypeOf<WebGate>();
-    expectTypeOf(gate.check).returns.toEqualTypeOf<Promise<AccessToken | Response>>();
-    expectTypeOf(gate.check).parameters.toEqualTypeOf<[request: Request, requirement?: WebRequirement]>();
+    const request = new Request('http://api.test/');
+    // Type-level only: never called.
+    const _answers = () => ({
+      plain: gate.check(request),
+      required: gate.check(request, { scopes: ['files:read'] }),
+      optional: gate.check(request, { optional: true, scopes: ['files:read'] }),
+    });
+    expectTypeOf<ReturnType<typeof _answers>['plain']>().toEqualTypeOf<Promise<AccessToken | Response>>();
+    expectTypeOf<ReturnType<typeof _answers>['required']>().toEqualTypeOf<Promise<AccessToken | Response>>();
+    expectTypeOf<ReturnType<typeof _answers>['optional']>().toEqualTypeOf<Promise<AccessToken | Response | undefined>>();
+  });
+
+  it('withAuth with optional: true: the handler may get no token', () => {
+    const GET = gate.withAuth(
+      (_request, auth) => {
+        expectTypeOf(auth).toEqualTypeOf<AccessToken | undefined>();
+        return Response.json({ sub: auth?.subject ?? null });
+      },
+      { optional: true },
+    );
+    expectTypeOf(GET).toEqualTypeOf<(request: Request) => Promise<Response>>();
+    expectTypeOf<OptionallyAuthenticatedHandler<[]>>().toEqualTypeOf<(request: Request, auth: AccessToken | undefined) => Response | Promise<Response>>();
   });
 
   it('withAuth: the handler gets (Request, AccessToken, ...rest); the result takes (Request, ...rest)', () => {
@@ -49,6 +69,8 @@ describe('WebGate', () => {
       () => gate.withAuth(() => new Response(), { token: 'robot' }),
       // @ts-expect-error the handler must answer a Response
       () => gate.withAuth(() => 'text'),
+      // @ts-expect-error optional is true or absent (false would be the default spelled out)
+      () => gate.check(new Request('http://api.test/'), { optional: false }),
       // @ts-expect-error createWebGate takes formatProblem only
       () => createWebGate({ issuer: 'https://a.example/', audience: 'b' }, { optional: true }),
     ];
