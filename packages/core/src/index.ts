@@ -19,6 +19,7 @@ export type {
   VerificationMode,
 } from './options/types.js';
 export type { PublicOptions, PublicDpop } from './options/public-view.js';
+export type { JwksSnapshot, JwksSnapshotEntry } from './keys/snapshot.js';
 export type { DpopOptions, DpopNonceOptions, MtlsOptions, MtlsHeaderSource } from './options/binding-types.js';
 export type { DenyListOptions, Revocation, RevocationOptions } from './options/state-types.js';
 export type { ProtectedResourceOptions, CorsOptions, ScopeImplications } from './options/resource-types.js';

@@ -10,6 +10,7 @@
  * client certificate, or none) → failures reported once (errors/report).
  * verify: check with the Bearer scheme and no request.
  */
+import type { JwksSnapshot } from './keys/snapshot.js';
 import { createBindingCheck } from './binding/check-binding.js';
 import { createFailureReporter } from './errors/report.js';
 import type { TokenGateError } from './errors/error.js';
@@ -69,6 +70,12 @@ export interface Verifier {
    * @example await verifier.revoke({ sub: 'alice' }, { until: new Date(Date.now() + 3_600_000) });
    */
   revoke(revocation: Revocation, options: RevocationOptions): Promise<void>;
+  /**
+   * The key sets fetched so far, as JSON-ready data: keep it where the next process finds it
+   * (Workers KV, a file) and pass it as `jwks.snapshot`, so that process does not fetch them again.
+   * @example ctx.waitUntil(env.KV.put('tokengate-jwks', JSON.stringify(verifier.jwksSnapshot())));
+   */
+  jwksSnapshot(): JwksSnapshot;
 }
 
 /** Cache figures of a verifier. */
@@ -109,6 +116,7 @@ export function createVerifier(input: VerifierOptions): Verifier {
     fail: (error: unknown, token?: AccessToken) => fail(error, token?.confirmation?.jkt === undefined ? 'Bearer' : 'DPoP'),
     stats,
     verify,
+    jwksSnapshot: () => keys.jwksSnapshot(),
     revoke: (revocation: Revocation, revokeOptions: RevocationOptions) => (denyList === undefined ? Promise.reject(new TypeError('revoke() needs the "denyList" option')) : denyList.revoke(revocation, revokeOptions)),
     ...createAuthentication(
       { methods: options.tokenMethods, maxTokenLength: options.maxTokenLength, isKnownToken: cache ? (token) => cache.holds(token) : undefined, dpop: options.dpop !== undefined },

@@ -5,6 +5,7 @@
 import type { ResolvedOptions } from '../options/resolved.js';
 import type { TokenCache } from '../token/token-cache.js';
 import { KeyStore } from './key-store.js';
+import { JwksCaches } from './snapshot.js';
 
 /**
  * Create the key store of a verifier.
@@ -22,5 +23,6 @@ export function createKeyStore(options: ResolvedOptions, cache: TokenCache | und
     },
     allowHttp: options.dangerouslyAllowHttpIssuer,
     onKeySetChange: cache && ((issuer, thumbprints) => cache.dropRemovedKeys(issuer, thumbprints)),
+    jwksCaches: new JwksCaches(options.jwksSnapshot, options.jwks.maxIssuers),
   });
 }

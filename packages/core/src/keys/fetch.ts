@@ -84,3 +84,17 @@ export async function fetchJson(url: string, limits: HttpLimits): Promise<unknow
     throw new IssuerResponseError('Response is not JSON', { cause });
   }
 }
+
+/**
+ * A key set fetch failure with what the JWKS endpoint answered, when it answered: a 404, a 401 or
+ * an HTML page is a misconfigured `jwksUri` rather than an outage, and the log should say so (the
+ * client still gets a 503; nothing of this reaches it).
+ * @example explainedJwksFailure(error, lastResponse)
+ */
+export function explainedJwksFailure(error: unknown, last: ResponseSummary | undefined): unknown {
+  if (last === undefined) return error;
+  const json = last.contentType === null || /json/i.test(last.contentType);
+  if (last.status === 200 && json) return error;
+  const what = last.status === 200 ? `200 with ${last.contentType ?? 'no content type'}, not a JSON key set` : `HTTP ${last.status}`;
+  return new IssuerResponseError(`The JWKS endpoint ${last.url} answered ${what}: check jwksUri or the issuer's jwks_uri`, { cause: error });
+}

@@ -5,11 +5,12 @@
  * maximum stale age), a back-off after failures so an issuer outage is not hammered, and a
  * notice when the key set changes.
  */
-import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, type JWSHeaderParameters } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, jwksCache, type ExportedJWKSCache, type JSONWebKeySet, type JWSHeaderParameters } from 'jose';
 import type { webcrypto } from 'node:crypto';
 import { TokenGateError } from '../errors/error.js';
-import { createCappedFetch, IssuerResponseError, type HttpLimits, type ResponseSummary } from './fetch.js';
+import { createCappedFetch, explainedJwksFailure, IssuerResponseError, type HttpLimits, type ResponseSummary } from './fetch.js';
 import { isKeySelectionError, keySelectionError, lookupKey, thumbprints } from './key-selection.js';
+import type { JwksCaches } from './snapshot.js';
 import { KeyMismatchError, type PreparedKey } from '../jwt/signature.js';
 import { platform } from '../platform/current.js';
 import type { Clock, ProtectedHeader } from '../token/types.js';
@@ -23,6 +24,8 @@ export interface KeySetSettings extends HttpLimits {
   readonly clock: Clock;
   /** Called with the RFC 7638 thumbprints of each new key set's keys (for caches keyed by key). */
   readonly onKeySetChange?: (thumbprints: ReadonlySet<string>) => void;
+  /** Key sets by URL, seeded from `jwks.snapshot` and kept for `jwksSnapshot()`. */
+  readonly jwksCaches: JwksCaches;
 }
 
 type LocalSet = ReturnType<typeof createLocalJWKSet>;
@@ -120,10 +123,15 @@ export class IssuerKeySet {
 
   async #createRemote(): Promise<RemoteSet> {
     const jwksUri = await this.#resolveJwksUri();
-    this.#remote ??= createRemoteJWKSet(new URL(jwksUri), {
+    if (this.#remote !== undefined) return this.#remote;
+    const cache = this.#settings.jwksCaches.cacheFor(jwksUri);
+    // A key set from a snapshot is also the last good one: it serves while the issuer is down, up to maxStaleAgeMs.
+    if (cache.jwks !== undefined && cache.uat !== undefined) this.#lastGood = { local: createLocalJWKSet(cache.jwks as JSONWebKeySet), at: cache.uat };
+    this.#remote = createRemoteJWKSet(new URL(jwksUri), {
       timeoutDuration: this.#settings.timeoutMs,
       cooldownDuration: this.#settings.cooldownMs,
       cacheMaxAge: this.#settings.cacheMaxAgeMs,
+      [jwksCache]: cache as ExportedJWKSCache,
       [customFetch]: createCappedFetch(this.#settings, (summary) => {
         this.#lastResponse = summary;
         this.#fetchedAt = this.#settings.clock();
@@ -133,19 +141,11 @@ export class IssuerKeySet {
     return this.#remote;
   }
 
-  /**
-   * The failure with what the endpoint answered, when it answered: a 404, a 401 or an HTML page is
-   * a misconfigured `jwksUri` rather than an outage, and the log should say so (the client still
-   * gets a 503; nothing of this reaches it).
-   */
+  /** The failure, with what the JWKS endpoint answered (said once). */
   #explained(error: unknown): unknown {
     const last = this.#lastResponse;
     this.#lastResponse = undefined;
-    if (last === undefined) return error;
-    const json = last.contentType === null || /json/i.test(last.contentType);
-    if (last.status === 200 && json) return error;
-    const what = last.status === 200 ? `200 with ${last.contentType ?? 'no content type'}, not a JSON key set` : `HTTP ${last.status}`;
-    return new IssuerResponseError(`The JWKS endpoint ${last.url} answered ${what}: check jwksUri or the issuer's jwks_uri`, { cause: error });
+    return explainedJwksFailure(error, last);
   }
 
   #inBackoff(): boolean {

@@ -5,6 +5,7 @@
 import { LRUCache } from 'lru-cache';
 import { discoverMetadata, type IssuerMetadata } from './discovery.js';
 import { IssuerKeySet, type KeySetSettings } from './key-set.js';
+import type { JwksSnapshot } from './snapshot.js';
 
 /** Settings of the store: those of each key set, plus the cache bound and each issuer's fixed JWKS URL. */
 export interface KeyStoreSettings extends Omit<KeySetSettings, 'onKeySetChange'> {
@@ -32,6 +33,11 @@ export class KeyStore {
   constructor(settings: KeyStoreSettings) {
     this.#settings = settings;
     this.#issuers = new LRUCache<string, IssuerEntry>({ max: settings.maxIssuers });
+  }
+
+  /** Every key set fetched (or seeded), for another process to start with. */
+  jwksSnapshot(): JwksSnapshot {
+    return this.#settings.jwksCaches.snapshot();
   }
 
   /** The key set of an accepted issuer (created on first use). */

@@ -56,6 +56,7 @@ export const JWKS_OPTION_NAMES: OptionNames<JwksOptions> = {
   failureBackoffMs: true,
   maxResponseBytes: true,
   maxIssuers: true,
+  snapshot: true,
 };
 
 export const INTROSPECTION_OPTION_NAMES: OptionNames<IntrospectionOptions> = {

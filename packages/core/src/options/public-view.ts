@@ -1,7 +1,7 @@
 /**
  * `verifier.options`: the validated options as applications may read (and log) them. Secrets
  * stay out: the HMAC `secret` shows only as `hasSecret`, the introspection client secret and the
- * DPoP nonce secrets not at all.
+ * DPoP nonce secrets not at all; nor does a `jwks.snapshot` (data, not settings).
  */
 import type { ResolvedDpop } from './binding.js';
 import type { ResolvedIntrospection, ResolvedOptions } from './resolved.js';
@@ -10,7 +10,7 @@ import type { ResolvedIntrospection, ResolvedOptions } from './resolved.js';
 export type PublicDpop = Omit<ResolvedDpop, 'nonce'> & { readonly nonce: { readonly lifetime: number } | undefined };
 
 /** The validated options, without secrets. */
-export type PublicOptions = Omit<ResolvedOptions, 'secret' | 'introspection' | 'dpop'> & {
+export type PublicOptions = Omit<ResolvedOptions, 'secret' | 'introspection' | 'dpop' | 'jwksSnapshot'> & {
   /** Whether an HMAC secret is configured. */
   readonly hasSecret: boolean;
   readonly introspection: Omit<ResolvedIntrospection, 'clientSecret'> | undefined;
@@ -28,7 +28,7 @@ function publicDpop(dpop: ResolvedDpop | undefined): PublicDpop | undefined {
  * @example publicView(resolveOptions({ issuer, audience, secret })).hasSecret // => true
  */
 export function publicView(options: ResolvedOptions): PublicOptions {
-  const { secret, introspection, dpop, ...rest } = options;
+  const { secret, introspection, dpop, jwksSnapshot: _keys, ...rest } = options;
   let publicIntrospection: Omit<ResolvedIntrospection, 'clientSecret'> | undefined;
   if (introspection !== undefined) {
     const { clientSecret: _clientSecret, ...shown } = introspection;

@@ -1,6 +1,7 @@
 /**
  * Options after validation and defaults: what the steps read.
  */
+import type { JwksSnapshot } from '../keys/snapshot.js';
 import type { ProblemDetails } from '../errors/problem.js';
 import type { TokenGateError } from '../errors/error.js';
 import type { SignatureVerifier } from '../jwt/signature.js';
@@ -94,6 +95,8 @@ export interface ResolvedOptions {
   readonly problemTypeBase: string;
   readonly onError: ((error: TokenGateError, problem: ProblemDetails) => void) | undefined;
   readonly jwks: ResolvedJwks;
+  /** `jwks.snapshot`, checked: key sets to start with. */
+  readonly jwksSnapshot: JwksSnapshot | undefined;
   readonly fetch: FetchLike;
   readonly clock: Clock;
   readonly signatureVerifier: SignatureVerifier;

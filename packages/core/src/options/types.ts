@@ -12,6 +12,7 @@ import type { Claims, Clock, FetchLike, TokenType } from '../token/types.js';
 import type { CorsOptions, ProtectedResourceOptions, ScopeImplications } from './resource-types.js';
 import type { PresetOption } from '../token/presets/preset.js';
 import type { IssuerOptions } from './issuers.js';
+import type { JwksSnapshot } from '../keys/snapshot.js';
 import type { DpopOptions, MtlsOptions } from './binding-types.js';
 import type { DenyListOptions } from './state-types.js';
 
@@ -31,6 +32,11 @@ export interface JwksOptions {
   readonly maxResponseBytes?: number;
   /** How many issuers' key sets are kept (multi-tenant). Default 100. */
   readonly maxIssuers?: number;
+  /**
+   * Key sets an earlier process fetched (`verifier.jwksSnapshot()`, kept as JSON): used while
+   * fresh instead of fetching them again. Only from storage the application alone writes: its keys are trusted.
+   */
+  readonly snapshot?: JwksSnapshot;
 }
 
 export type { IntrospectionAuthMethod, IntrospectionCacheOptions, IntrospectionOptions } from './introspection-types.js';

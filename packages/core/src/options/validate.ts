@@ -4,6 +4,7 @@
  */
 import { DEFAULT_PROBLEM_TYPE_BASE } from '../errors/problem.js';
 import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, isSupportedAlgorithm } from '../jwt/algorithms.js';
+import { resolveJwksSnapshot } from '../keys/snapshot.js';
 import { platform } from '../platform/current.js';
 import type { TokenMethod } from '../request/extract.js';
 import { DEFAULT_SCOPE_CLAIMS } from '../token/scopes.js';
@@ -118,6 +119,11 @@ function bindingOptions(options: VerifierOptions, clock: ResolvedOptions['clock'
   return { dpop, mtls: resolveMtls(options.mtls), publicOrigin, trustProxy, dangerouslyAcceptBoundTokensAsBearer, denyList: resolveDenyList(options.denyList) };
 }
 
+/** `jwks`: the key set settings, and the key sets to start with (`snapshot`, wall-clock times as jose reads them). */
+function keySetOptions(jwks: VerifierOptions['jwks']): Pick<ResolvedOptions, 'jwks' | 'jwksSnapshot'> {
+  return { jwks: resolveJwks(jwks), jwksSnapshot: resolveJwksSnapshot(jwks?.snapshot, Date.now()) };
+}
+
 /**
  * Validate options and apply defaults.
  * @throws TypeError naming the offending option.
@@ -152,7 +158,7 @@ export function resolveOptions(options: VerifierOptions): ResolvedOptions {
     realm: typeof options.realm === 'string' ? options.realm : 'api',
     problemTypeBase: typeof options.problemTypeBase === 'string' ? options.problemTypeBase : DEFAULT_PROBLEM_TYPE_BASE,
     onError: optionalFunction(options.onError, 'onError'),
-    jwks: resolveJwks(options.jwks),
+    ...keySetOptions(options.jwks),
     fetch: optionalFunction(options.fetch, 'fetch') ?? ((input: string | URL, init?: RequestInit) => fetch(input, init)),
     clock,
     signatureVerifier: optionalFunction(options.signatureVerifier, 'signatureVerifier') ?? platform.verifySignature,
