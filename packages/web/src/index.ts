@@ -7,4 +7,4 @@ export { createWebGate, type AuthenticatedHandler, type OptionallyAuthenticatedH
 export { WebRequestContext } from './context.js';
 export { problemResponse, withHeaders } from './respond.js';
 export { createVerifier, isTokenGateError, TokenGateError, claimEquals, claimIncludes, claimCheck } from '@tokengate/core';
-export type { AccessToken, ClaimPredicate, ProblemDetails, RouteRule, RoutePolicyOptions, Verifier, VerifierOptions } from '@tokengate/core';
+export type { AccessToken, ClaimPredicate, JwksSnapshot, ProblemDetails, RouteRule, RoutePolicyOptions, Verifier, VerifierOptions } from '@tokengate/core';
