@@ -1,7 +1,7 @@
 /**
  * A typo never fails open: every options object tokengate takes is checked at construction, and
- * an unknown name is a TypeError that names it and the nearest known one. Through every adapter,
- * the Fastify plugin and its route config. And the two usual shapes from other libraries work:
+ * an unknown name is a TypeError that names it and the nearest known one. Through every adapter
+ * (Express, Koa, Fastify, Hono, the Web gate), the Fastify plugin and its route config. And the two usual shapes from other libraries work:
  * `requireUserToken(verifier)` and `requireScopes([...])`.
  */
 import express from 'express';
@@ -13,7 +13,9 @@ import { createVerifier, type Verifier } from '@tokengate/core';
 import { compileRoutePolicy } from '@tokengate/core/adapter';
 import * as ex from '@tokengate/express';
 import tokengate, * as fy from '@tokengate/fastify';
+import * as ho from '@tokengate/hono';
 import * as ko from '@tokengate/koa';
+import { createWebGate } from '@tokengate/web';
 import { createServer } from 'node:http';
 import { listen } from './support/servers.js';
 
@@ -52,7 +54,14 @@ describe('createVerifier', () => {
 describe('requirements and route rules', () => {
   it('a requirement typo (scope for scopes) fails at start-up, through every adapter', () => {
     const requirement = loose<{ token: 'user' }>({ token: 'user', scope: ['admin:write'] });
-    for (const make of [() => ex.requireToken(requirement, { source: verifier }), () => ko.requireToken(requirement, { source: verifier }), () => fy.requireToken(requirement, { source: verifier })]) {
+    const gate = createWebGate(verifier);
+    for (const make of [
+      () => ex.requireToken(requirement, { source: verifier }),
+      () => ko.requireToken(requirement, { source: verifier }),
+      () => fy.requireToken(requirement, { source: verifier }),
+      () => ho.requireToken(requirement, { source: verifier }),
+      () => gate.withAuth(() => new Response(), requirement),
+    ]) {
       expect(make).toThrow(/Unknown option "scope" in a requirement; did you mean "scopes"\?/);
     }
   });
@@ -60,7 +69,13 @@ describe('requirements and route rules', () => {
   it('a route-rule typo (publc) fails at start-up, through every adapter', () => {
     const rules = loose<[]>([{ path: '/health', publc: true }]);
     expect(() => compileRoutePolicy(rules)).toThrow(/Unknown option "publc" in the route rule for "\/health"; did you mean "public"\?/);
-    for (const make of [() => ex.routePolicy(rules, { source: verifier }), () => ko.routePolicy(rules, { source: verifier }), () => fy.routePolicy(rules, { source: verifier })]) {
+    for (const make of [
+      () => ex.routePolicy(rules, { source: verifier }),
+      () => ko.routePolicy(rules, { source: verifier }),
+      () => fy.routePolicy(rules, { source: verifier }),
+      () => ho.routePolicy(rules, { source: verifier }),
+      () => createWebGate(verifier).routePolicy(rules),
+    ]) {
       expect(make).toThrow(/did you mean "public"/);
     }
   });
@@ -80,6 +95,7 @@ describe('adapter options', () => {
     ['express', ex.auth, ex.requireUserToken, ex.routePolicy],
     ['koa', ko.auth, ko.requireUserToken, ko.routePolicy],
     ['fastify', fy.auth, fy.requireUserToken, fy.routePolicy],
+    ['hono', ho.auth, ho.requireUserToken, ho.routePolicy],
   ] as const;
   for (const [name, auth, requireUserToken, routePolicy] of ADAPTERS) {
     it(`${name}: auth(options, { optinal: true }) names "optional"`, () => {
@@ -95,6 +111,13 @@ describe('adapter options', () => {
       expect(() => auth(verifier, loose({ optional: 'yes' }))).toThrow(/"optional" must be a boolean/);
     });
   }
+
+  it('the Web gate: its options, a requirement and a policy option are checked too', () => {
+    expect(() => createWebGate(verifier, loose({ formatProblm: () => ({}) }))).toThrow(/Unknown option "formatProblm" in createWebGate\(\) options; did you mean "formatProblem"\?/);
+    expect(() => createWebGate(loose({ ...base(), jwks_uri: 'https://x/jwks' }))).toThrow(/did you mean "jwksUri"/);
+    expect(() => createWebGate(verifier).withAuth(() => new Response(), loose({ optinal: true }))).toThrow(/Unknown option "optinal" in a requirement; did you mean "optional"\?/);
+    expect(() => createWebGate(verifier).routePolicy([], loose({ unmached: 'public' }))).toThrow(/did you mean "unmatched"/);
+  });
 
   it("Fastify's plugin options: a typo fails registration", async () => {
     const app = Fastify();

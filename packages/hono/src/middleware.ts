@@ -35,7 +35,8 @@ async function run(c: Context<TokenGateEnv>, next: Next, prepared: Prepared<unkn
     token = await result;
   } catch (failure) {
     const response = problemResponse(failure as TokenGateError, prepared.formatProblem);
-    if (prepared.delegate) throw new HTTPException(response.status as 401, { res: response, cause: failure });
+    // The message is what logs show of an HTTPException: the failure's description, never empty.
+    if (prepared.delegate) throw new HTTPException(response.status as 401, { res: response, cause: failure, message: (failure as TokenGateError).description });
     return response;
   }
   if (token !== undefined) c.set('auth', token);

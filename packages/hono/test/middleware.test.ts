@@ -238,6 +238,7 @@ describe("errors: 'delegate'", () => {
     const [error] = caught as [HTTPException];
     expect(error).toBeInstanceOf(HTTPException);
     expect(error.status).toBe(401);
+    expect(error.message).toBe(NO_TOKEN);
     expect(isTokenGateError(error.cause)).toBe(true);
     expect(error.cause).toMatchObject({ code: 'missing_token', status: 401 });
   });

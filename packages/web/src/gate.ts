@@ -4,7 +4,7 @@
  * route table. Core's adapter kit does the work; this file only translates.
  */
 import { TokenGateError, type AccessToken, type Requirement, type RoutePolicyOptions, type RouteRule, type Verifier, type VerifierOptions } from '@tokengate/core';
-import { checkAdapterOptions, createAdapterKit, responseHeaders, type AuthOptions, type Prepared, type RouteStep } from '@tokengate/core/adapter';
+import { checkAdapterOptions, checkKnownOptions, createAdapterKit, REQUIREMENT_NAMES, responseHeaders, type AuthOptions, type Prepared, type RouteStep } from '@tokengate/core/adapter';
 import { WebRequestContext } from './context.js';
 import { problemResponse, withHeaders } from './respond.js';
 
@@ -56,6 +56,8 @@ function createGuards(verifier: Verifier, options: Pick<AuthOptions, 'formatProb
     if (requirement === undefined) return any;
     let prepared = guards.get(requirement);
     if (prepared === undefined) {
+      // `optional` is a name of a Web requirement too: a typo of it is named as one.
+      if (requirement !== null && typeof requirement === 'object') checkKnownOptions(requirement, [...Object.keys(REQUIREMENT_NAMES), 'optional'], 'a requirement');
       const { optional, ...rest } = requirement as OptionalWebRequirement;
       prepared = kit.guard(rest, { source: verifier, optional, ...options });
       guards.set(requirement, prepared);
