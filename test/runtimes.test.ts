@@ -1,7 +1,8 @@
 /**
  * @tokengate/web on Bun and Deno: test/runtimes/web-gate.ts, run by each runtime, checks Requests
  * with the built entry (packages/web/dist, which loads core's dist) against a local issuer this
- * test starts, and must answer as it does on Node. The runtimes come from node_modules (the root
+ * test starts, and must answer as it does on Node; so must the corpus of test/support/web-corpus.ts
+ * (both runtimes load core's Node build: they resolve the `node` condition). The runtimes come from node_modules (the root
  * devDependencies `bun` and `deno`); their binaries are taken from the platform packages directly,
  * because pnpm does not run the postinstall scripts that would put them in place (where those did
  * run, from the main package). A runtime that is not installed is skipped; one that is installed
@@ -15,11 +16,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
+import { serveCorpus, type CorpusAnswers, type ServedCorpus } from './support/web-corpus.js';
 
 const execute = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fromRoot = createRequire(join(root, 'package.json'));
 const script = join(root, 'test', 'runtimes', 'web-gate.ts');
+const corpusScript = join(root, 'test', 'runtimes', 'web-corpus-cli.mjs');
 const entry = join(root, 'packages', 'web', 'dist', 'index.js');
 /** Every run of a runtime is killed after this long. */
 const RUN_TIMEOUT_MS = 30_000;
@@ -66,10 +69,10 @@ function binaryOf(name: RuntimeName): string | undefined {
   return (platform === undefined ? undefined : resolveFrom(createRequire(main), platform)) ?? resolveFrom(fromRoot, INSTALLED[name]);
 }
 
-/** The arguments that run the script: Deno with the permissions it needs and nothing written to the repository. */
-function commandOf(name: RuntimeName, input: string): string[] {
-  if (name === 'bun') return [script, input];
-  return ['run', '--allow-net=127.0.0.1', `--allow-read=${root}`, '--allow-env', '--no-prompt', '--no-lock', script, input];
+/** The arguments that run a script: Deno with the permissions it needs and nothing written to the repository. */
+function commandOf(name: RuntimeName, input: string, file = script): string[] {
+  if (name === 'bun') return [file, input];
+  return ['run', '--allow-net=127.0.0.1', `--allow-read=${root}`, '--allow-env', '--no-prompt', '--no-lock', file, input];
 }
 
 async function run(file: string, args: readonly string[]): Promise<Record<string, unknown>> {
@@ -89,6 +92,7 @@ function comparable(answers: Record<string, unknown>): unknown {
 }
 
 let issuer: TestIssuer;
+let corpus: ServedCorpus;
 let input: string;
 /** What the script prints on Node (through tsx), the answers every runtime must give. */
 let onNode: Record<string, unknown>;
@@ -99,10 +103,12 @@ beforeAll(async () => {
   const userToken = await issuer.mintUserToken({ sub: 'alice', scopes: ['files:read'] });
   input = JSON.stringify({ entry: pathToFileURL(entry).href, issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri, userToken });
   onNode = await run(process.execPath, ['--import', 'tsx', script, input]);
+  corpus = await serveCorpus();
 }, 60_000);
 
 afterAll(async () => {
   await issuer?.close();
+  await corpus?.close();
 });
 
 describe('the runtime script on Node', () => {
@@ -138,5 +144,10 @@ describe.each(['bun', 'deno'] as const)('@tokengate/web on %s', (name) => {
     expect(runtime).toBe(`${name} ${stdout.match(/\d+\.\d+\.\d+/)?.[0]}`);
     const { runtime: _node, ...expected } = onNode;
     expect(comparable(answers)).toEqual(comparable(expected));
+  }, 60_000);
+
+  it.skipIf(binary === undefined)('answers the whole corpus (every signing algorithm, forged and malformed tokens) as Node does', async () => {
+    const { answers } = (await run(binary as string, commandOf(name, corpus.inputUrl, corpusScript))) as { answers: CorpusAnswers };
+    for (const { name: row } of corpus.cases) expect(answers[row], row).toEqual(corpus.expected[row]);
   }, 60_000);
 });
