@@ -7,7 +7,7 @@
 // The adapter kit (gate/): options checked, verifiers made, gates and steps built, once per factory.
 export { createAdapterKit, type AdapterKit, type AdapterKitSettings, type Prepared, type Answering } from './gate/kit.js';
 export { createGuardFamily, type GuardFamily, type ScopeArgument } from './gate/guard-family.js';
-export { createConfiguredSteps, type RouteConfig } from './gate/configured-steps.js';
+export { createConfiguredSteps, ROUTE_CONFIG_NAMES, type RouteConfig } from './gate/configured-steps.js';
 export { createStep, createRouteStep, ANY_TOKEN, type Step, type RouteStep, type StepInput, type StepSettings } from './gate/steps.js';
 export { createGate, type Gate, type GateSettings } from './gate/gate.js';
 export { attachToken, responseHeaders } from './gate/request-state.js';

@@ -4,7 +4,7 @@
  * route table. Core's adapter kit does the work; this file only translates.
  */
 import { TokenGateError, type AccessToken, type Requirement, type RoutePolicyOptions, type RouteRule, type Verifier, type VerifierOptions } from '@tokengate/core';
-import { checkAdapterOptions, checkKnownOptions, createAdapterKit, REQUIREMENT_NAMES, responseHeaders, type AuthOptions, type Prepared, type RouteStep } from '@tokengate/core/adapter';
+import { checkAdapterOptions, checkKnownOptions, createAdapterKit, requirementOf, responseHeaders, ROUTE_CONFIG_NAMES, type AuthOptions, type Prepared, type RouteStep } from '@tokengate/core/adapter';
 import { WebRequestContext } from './context.js';
 import { problemResponse, withHeaders } from './respond.js';
 
@@ -57,9 +57,10 @@ function createGuards(verifier: Verifier, options: Pick<AuthOptions, 'formatProb
     let prepared = guards.get(requirement);
     if (prepared === undefined) {
       // `optional` is a name of a Web requirement too: a typo of it is named as one.
-      if (requirement !== null && typeof requirement === 'object') checkKnownOptions(requirement, [...Object.keys(REQUIREMENT_NAMES), 'optional'], 'a requirement');
-      const { optional, ...rest } = requirement as OptionalWebRequirement;
-      prepared = kit.guard(rest, { source: verifier, optional, ...options });
+      if (requirement !== null && typeof requirement === 'object') checkKnownOptions(requirement, ROUTE_CONFIG_NAMES, 'a requirement');
+      // Member by member: object rest would drop members a class defines by getters, and any token would pass.
+      const holder = requirement as OptionalWebRequirement;
+      prepared = kit.guard(requirementOf(holder), { source: verifier, optional: holder.optional, ...options });
       guards.set(requirement, prepared);
     }
     return prepared;

@@ -171,6 +171,20 @@ describe('optional: true', () => {
     expect(seen).toEqual([null, 'bob']);
   });
 
+  it('keeps a requirement a class instance defines by getters (optional included)', async () => {
+    class OptionalReader {
+      get optional(): true {
+        return true;
+      }
+      get scopes(): string[] {
+        return ['files:read'];
+      }
+    }
+    const requirement = new OptionalReader();
+    expect(await gate.check(request('/v1/feed'), requirement)).toBeUndefined();
+    await expectProblem(responseOf(await gate.check(request('/v1/feed', { token: await issuer.mintUserToken({ scopes: [] }) }), requirement)), { status: 403, code: 'insufficient_scope' });
+  });
+
   it('optional must be a boolean', () => {
     expect(() => gate.withAuth(() => new Response(), { optional: 'yes' } as never)).toThrow(new TypeError('"optional" must be a boolean'));
   });

@@ -13,7 +13,8 @@ export interface RouteConfig extends Requirement {
   readonly optional?: boolean;
 }
 
-const ROUTE_CONFIG_NAMES: readonly string[] = [...Object.keys(REQUIREMENT_NAMES), 'optional'];
+/** The names of a requirement that may also say `optional`. */
+export const ROUTE_CONFIG_NAMES: readonly string[] = Object.freeze([...Object.keys(REQUIREMENT_NAMES), 'optional']);
 
 /**
  * A function giving the step of a route configuration, made on first use and kept by reference.
