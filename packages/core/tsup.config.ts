@@ -1,3 +1,4 @@
+import { isBuiltin } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Options } from 'tsup';
@@ -7,15 +8,14 @@ type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 
 const PLATFORM = fileURLToPath(new URL('./src/platform/current.ts', import.meta.url));
 const WEB_PLATFORM = fileURLToPath(new URL('./src/platform/web/index.ts', import.meta.url));
-/** Node's built-in modules, with or without `node:`: none may reach the Web build. */
-const BUILTIN = /^(node:.*|assert|buffer|child_process|crypto|dns|events|fs|http|https|net|os|path|stream|tls|url|util|zlib)$/;
 
 /** The Web build: platform/current.ts becomes platform/web, and any import of a Node built-in fails the build. */
 const webPlatform: EsbuildPlugin = {
   name: 'tokengate-web-platform',
   setup(build) {
     build.onResolve({ filter: /\/current\.js$/ }, (args) => (resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')) === PLATFORM ? { path: WEB_PLATFORM } : undefined));
-    build.onResolve({ filter: BUILTIN }, (args) => ({ errors: [{ text: `${args.path} imported by ${args.importer}: the Web build must not use Node built-ins` }] }));
+    // Any Node built-in, with or without `node:` (bare specifiers are asked; packages pass through).
+    build.onResolve({ filter: /^[^./]/ }, (args) => (isBuiltin(args.path) ? { errors: [{ text: `${args.path} imported by ${args.importer}: the Web build must not use Node built-ins` }] } : undefined));
   },
 };
 

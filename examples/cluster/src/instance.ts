@@ -4,12 +4,12 @@
  * Run several of these against the same Redis and they behave as one API.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createVerifier, type TokenGateError, type Verifier } from '@tokengate/core';
 import { auth, rateLimit } from '@tokengate/express';
 import { redisStore, type RateLimitingStore } from '@tokengate/redis';
 import { createClient } from 'redis';
+import { listenOnLoopback } from './listen.js';
 
 /** How an instance is configured. */
 export interface InstanceOptions {
@@ -165,14 +165,7 @@ export async function createInstance(options: InstanceOptions): Promise<Instance
 
     const listening = createServer(app);
     server = listening;
-    await new Promise<void>((resolve, reject) => {
-      listening.once('error', reject);
-      listening.listen(options.port ?? 0, '127.0.0.1', () => {
-        listening.off('error', reject);
-        resolve();
-      });
-    });
-    const { port } = listening.address() as AddressInfo;
+    const port = await listenOnLoopback(listening, options.port);
     let closing: Promise<void> | undefined;
     return {
       name,

@@ -4,7 +4,7 @@
  * headers. An instance that cannot be reached gives 502; one that does not answer in time, 504.
  */
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 /** A running proxy. */
 export interface Proxy {
@@ -93,14 +93,7 @@ export async function startProxy(options: ProxyOptions = {}): Promise<Proxy> {
     req.pipe(upstream);
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, options.port);
   let closing: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,
